@@ -1,0 +1,37 @@
+package org.clinical.command.patient.jdbc;
+
+import org.clinical.command.patient.PatientRegistry;
+import org.clinical.command.patient.PatientStatus;
+import org.clinical.events.patient.Mrn;
+import org.clinical.events.patient.PatientId;
+import org.clinical.infra.tenant.TenantJdbc;
+
+import java.util.Optional;
+
+public class JdbcPatientRegistry implements PatientRegistry {
+
+    private final TenantJdbc tenant;
+
+    public JdbcPatientRegistry(TenantJdbc tenant) {
+        this.tenant = tenant;
+    }
+
+    @Override
+    public boolean claimMrn(PatientId patientId, Mrn mrn) {
+        return tenant.jdbc().update("insert into " + tenant.table("patient_registry")
+                        + " (patient_id, mrn, status) values (?, ?, 'active') on conflict (mrn) do nothing",
+                patientId.value(), mrn.value()) == 1;
+    }
+
+    @Override
+    public Optional<PatientStatus> statusOf(PatientId patientId) {
+        return tenant.jdbc().query("select status from " + tenant.table("patient_registry") + " where patient_id = ?",
+                (rs, i) -> PatientStatus.valueOf(rs.getString(1).toUpperCase()), patientId.value()).stream().findFirst();
+    }
+
+    @Override
+    public void changeStatus(PatientId patientId, PatientStatus status) {
+        tenant.jdbc().update("update " + tenant.table("patient_registry") + " set status = ? where patient_id = ?",
+                status.code(), patientId.value());
+    }
+}

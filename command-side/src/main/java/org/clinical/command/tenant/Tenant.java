@@ -1,0 +1,41 @@
+package org.clinical.command.tenant;
+
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.clinical.events.common.ErrorCode;
+import org.clinical.events.common.RuleViolation;
+import org.clinical.events.tenant.CreateTenant;
+import org.clinical.events.tenant.TenantEvent.TenantCreated;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/**
+ * A tenant's own record, first in its event stream. Protects: a tenant id is used once (synchronously,
+ * through the catalog row written in the same transaction).
+ */
+public class Tenant {
+
+    @AggregateIdentifier
+    private String tenantId;
+
+    Tenant() {
+    }
+
+    @CommandHandler
+    Tenant(CreateTenant command, TenantCatalog catalog) {
+        if (!catalog.add(command.tenantId(), command.name(), command.region(), command.createdAt())) {
+            throw tenantIdIsTaken(command.tenantId());
+        }
+        apply(new TenantCreated(command.tenantId(), command.name(), command.region(), command.createdAt()));
+    }
+
+    static RuleViolation tenantIdIsTaken(String tenantId) {
+        return new RuleViolation(ErrorCode.TENANT_EXISTS, "Tenant '" + tenantId + "' already exists");
+    }
+
+    @EventSourcingHandler
+    void on(TenantCreated event) {
+        tenantId = event.tenantId();
+    }
+}

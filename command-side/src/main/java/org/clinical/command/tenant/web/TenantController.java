@@ -1,0 +1,98 @@
+package org.clinical.command.tenant.web;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.clinical.command.web.CommandEndpoint;
+import org.clinical.command.web.CommandEndpoint.Answer;
+import org.clinical.command.web.EdgeClock;
+import org.clinical.events.common.ErrorCode;
+import org.clinical.events.common.RuleViolation;
+import org.clinical.events.tenant.CreateTenant;
+import org.clinical.infra.region.Regions;
+import org.clinical.infra.security.Caller;
+import org.clinical.infra.security.TenantAccess;
+import org.clinical.infra.tenant.Tenant;
+import org.clinical.infra.tenant.TenantActivation;
+import org.clinical.infra.tenant.TenantRegistry;
+import org.clinical.infra.tenant.UnknownTenantException;
+import org.clinical.infra.web.BadRequestException;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.Instant;
+
+@RestController
+@RequestMapping("/api/v1/tenants")
+@Tag(name = "Tenants and facilities (admin)")
+public class TenantController {
+
+    private final CommandEndpoint endpoint;
+    private final TenantActivation activation;
+    private final TenantRegistry registry;
+    private final TenantAccess access;
+    private final Regions regions;
+    private final EdgeClock clock;
+
+    public TenantController(CommandEndpoint endpoint, TenantActivation activation, TenantRegistry registry,
+                            TenantAccess access, Regions regions, EdgeClock clock) {
+        this.endpoint = endpoint;
+        this.activation = activation;
+        this.registry = registry;
+        this.access = access;
+        this.regions = regions;
+        this.clock = clock;
+    }
+
+    public record CreateTenantRequest(
+            @NotBlank @Pattern(regexp = "[a-z][a-z0-9-]{1,39}",
+                    message = "must match [a-z][a-z0-9-]{1,39}") String id,
+            @NotBlank @Size(max = 200) String name,
+            @NotBlank String region) {
+    }
+
+    public record TenantView(String id, String name, String region, Instant createdAt) {
+
+        static TenantView of(Tenant t) {
+            return new TenantView(t.id(), t.name(), t.region(), t.createdAt());
+        }
+    }
+
+    @PostMapping
+    @Operation(summary = "Create a tenant with its own event store schema in its region's database",
+            description = "Needs the admin role with \"*\" in tenants. 201 with the tenant; 409 if the id exists;"
+                    + " 400 for an unknown region.")
+    public ResponseEntity<Object> create(@Valid @RequestBody CreateTenantRequest body, HttpServletRequest request) {
+        if (!Caller.current().isOperator()) {
+            throw new AccessDeniedException("creating a tenant needs \"*\" in tenants");
+        }
+        if (!regions.exists(body.region())) {
+            throw new BadRequestException("region", "unknown region '" + body.region() + "'");
+        }
+        if (registry.exists(body.id())) {
+            throw new RuleViolation(ErrorCode.TENANT_EXISTS, "Tenant '" + body.id() + "' already exists");
+        }
+        Tenant tenant = new Tenant(body.id(), body.name(), body.region(), clock.now());
+        activation.activate(tenant);
+        return endpoint.send(tenant.id(), request, body,
+                new CreateTenant(tenant.id(), tenant.name(), tenant.region(), tenant.createdAt()),
+                receipt -> Answer.created(TenantView.of(tenant), receipt.versionOf(tenant.id())));
+    }
+
+    @GetMapping("/{tenant}")
+    @Operation(summary = "A tenant: id, name, region and creation time")
+    public TenantView get(@PathVariable("tenant") String tenantId) {
+        access.require(tenantId);
+        return registry.find(tenantId).map(TenantView::of).orElseThrow(() -> new UnknownTenantException(tenantId));
+    }
+}

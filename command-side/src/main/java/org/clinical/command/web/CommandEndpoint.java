@@ -1,0 +1,112 @@
+package org.clinical.command.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import org.clinical.infra.command.CommandContext;
+import org.clinical.infra.command.CommandResponse;
+import org.clinical.infra.command.TenantCommandGateway;
+import org.clinical.infra.eventstore.CommandReceipt;
+import org.clinical.infra.security.Caller;
+import org.clinical.infra.security.TenantAccess;
+import org.clinical.infra.web.BadRequestException;
+import org.clinical.infra.web.CorrelationIdFilter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What every command endpoint does around its command: checks the tenant, sends the command with the
+ * caller, correlation id and {@code Idempotency-Key}, and answers with {@code X-Event-Position} and
+ * {@code ETag}.
+ */
+public class CommandEndpoint {
+
+    public static final String POSITION_HEADER = "X-Event-Position";
+    public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+    private static final Pattern IF_MATCH = Pattern.compile("(?:W/)?\"?([1-9][0-9]{0,17})\"?");
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+
+    private final TenantCommandGateway gateway;
+    private final TenantAccess access;
+    private final ObjectMapper mapper;
+
+    public CommandEndpoint(TenantCommandGateway gateway, TenantAccess access, ObjectMapper mapper) {
+        this.gateway = gateway;
+        this.access = access;
+        this.mapper = mapper;
+    }
+
+    /**
+     * @param answer what to answer once the command's events are stored: status, body and the resource's
+     *               version, from the receipt
+     */
+    public ResponseEntity<Object> send(String tenantId, HttpServletRequest request, Object body, Object command,
+                                       Function<CommandReceipt, Answer> answer) {
+        access.require(tenantId);
+        CommandContext context = new CommandContext(tenantId, Caller.current().subject(),
+                CorrelationIdFilter.of(request), idempotencyKey(request), requestHash(request, body));
+        CommandResponse response = gateway.send(context, command, receipt -> {
+            Answer a = answer.apply(receipt);
+            return new CommandResponse(a.status(), mapper.valueToTree(a.body()), receipt.position(), a.version());
+        });
+        ResponseEntity.BodyBuilder builder = ResponseEntity.status(response.status())
+                .header(POSITION_HEADER, Long.toString(response.position()));
+        if (response.version() != null) {
+            builder.header(HttpHeaders.ETAG, "\"" + response.version() + "\"");
+        }
+        return builder.body(response.body());
+    }
+
+    /** The Axon expected version for an {@code If-Match: "<version>"}, or null when absent or {@code *}. */
+    public static Long expectedVersion(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
+            return null;
+        }
+        Matcher m = IF_MATCH.matcher(ifMatch.trim());
+        if (!m.matches()) {
+            throw new BadRequestException("If-Match", "must be a version as returned in ETag, e.g. \"3\"");
+        }
+        return Long.parseLong(m.group(1)) - 1;
+    }
+
+    private static String idempotencyKey(HttpServletRequest request) {
+        String key = request.getHeader(IDEMPOTENCY_HEADER);
+        if (key == null) {
+            return null;
+        }
+        if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw new BadRequestException(IDEMPOTENCY_HEADER, "must be 1 to 255 visible ASCII characters");
+        }
+        return key;
+    }
+
+    private String requestHash(HttpServletRequest request, Object body) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update((request.getMethod() + " " + request.getRequestURI() + "\n").getBytes(StandardCharsets.UTF_8));
+            digest.update((request.getHeader("If-Match") + "\n").getBytes(StandardCharsets.UTF_8));
+            digest.update(mapper.writeValueAsBytes(body));
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public record Answer(int status, Object body, Long version) {
+
+        public static Answer created(Object body, long version) {
+            return new Answer(201, body, version);
+        }
+
+        public static Answer ok(Object body, long version) {
+            return new Answer(200, body, version);
+        }
+    }
+}

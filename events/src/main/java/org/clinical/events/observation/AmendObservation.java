@@ -1,0 +1,11 @@
+package org.clinical.events.observation;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.axonframework.modelling.command.TargetAggregateVersion;
+
+import java.time.Instant;
+
+public record AmendObservation(@TargetAggregateIdentifier ObservationId observationId, ObservationValue value,
+                               ReferenceRange referenceRange, String reason, Instant amendedAt,
+                               @TargetAggregateVersion Long expectedVersion) {
+}

@@ -1,0 +1,40 @@
+package org.clinical.infra.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The platform's settings ({@code clinical.*}, or the {@code CLINICAL_*} environment variables).
+ *
+ * @param db          the {@code default} region's database
+ * @param regions     further regions, each with its own database: a tenant's data lives only there
+ * @param pool        connection pool sizes
+ * @param idempotency how long {@code Idempotency-Key}s are kept
+ */
+@ConfigurationProperties(prefix = "clinical")
+public record ClinicalProperties(@DefaultValue Database db, Map<String, Database> regions, @DefaultValue Pool pool,
+                                 @DefaultValue Idempotency idempotency) {
+
+    public static final String DEFAULT_REGION = "default";
+
+    public ClinicalProperties {
+        regions = regions == null ? Map.of() : Map.copyOf(regions);
+    }
+
+    public record Database(@DefaultValue("jdbc:postgresql://127.0.0.1:5432/clinical") String url, String user,
+                           String password) {
+
+        public String userOrOsUser() {
+            return user == null || user.isBlank() ? System.getProperty("user.name") : user;
+        }
+    }
+
+    public record Pool(@DefaultValue("24") int commandConnections) {
+    }
+
+    public record Idempotency(@DefaultValue("48h") Duration retention) {
+    }
+}

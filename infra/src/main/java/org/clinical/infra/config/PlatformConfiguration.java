@@ -1,0 +1,195 @@
+package org.clinical.infra.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.extensions.multitenancy.components.MultiTenantAwareComponent;
+import org.axonframework.extensions.multitenancy.components.TenantDescriptor;
+import org.axonframework.extensions.multitenancy.components.commandhandeling.MultiTenantCommandBus;
+import org.axonframework.extensions.multitenancy.components.eventstore.MultiTenantEventStore;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
+import org.clinical.infra.command.CommandMetadata;
+import org.clinical.infra.command.IdempotencyStore;
+import org.clinical.infra.command.TenantCommandBuses;
+import org.clinical.infra.command.TenantCommandGateway;
+import org.clinical.infra.eventstore.ClinicalSerializer;
+import org.clinical.infra.eventstore.PatientRegisteredUpcaster;
+import org.clinical.infra.eventstore.TenantEventStores;
+import org.clinical.infra.region.Regions;
+import org.clinical.infra.security.TenantAccess;
+import org.clinical.infra.tenant.TenantActivation;
+import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.TenantJdbc;
+import org.clinical.infra.tenant.TenantRegistry;
+import org.clinical.infra.tenant.TenantSchemas;
+import org.clinical.infra.web.CorrelationIdFilter;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.Ordered;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.transaction.PlatformTransactionManager;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The platform's wiring on plain Axon parts, no Axon Server: one command bus segment and one JDBC event
+ * store per tenant (axon-multitenancy), routed by the {@code tenant} metadata of each message, over the
+ * databases of the tenants' regions.
+ */
+@Configuration
+@EnableScheduling
+@EnableConfigurationProperties(ClinicalProperties.class)
+public class PlatformConfiguration {
+
+    @Bean(destroyMethod = "close")
+    Regions regions(ClinicalProperties properties) {
+        return new Regions(properties);
+    }
+
+    /** The {@code default} region's database, for Spring's own needs (health, the analysts' role...). */
+    @Bean(destroyMethod = "")
+    @Primary
+    DataSource dataSource(Regions regions) {
+        return regions.region(ClinicalProperties.DEFAULT_REGION).dataSource();
+    }
+
+    @Bean
+    @Primary
+    PlatformTransactionManager transactionManager(Regions regions) {
+        return regions.region(ClinicalProperties.DEFAULT_REGION).transactionManager();
+    }
+
+    /** Ticks in microseconds: the precision PostgreSQL stores, so an answer never shows more than is kept. */
+    @Bean
+    Clock clock() {
+        return Clock.tick(Clock.systemUTC(), java.time.Duration.ofNanos(1_000));
+    }
+
+    @Bean
+    TenantRegistry tenantRegistry(Regions regions) {
+        return new TenantRegistry(regions);
+    }
+
+    @Bean
+    TenantSchemas tenantSchemas(Regions regions) {
+        return new TenantSchemas(regions);
+    }
+
+    @Bean
+    TenantDirectory tenantDirectory() {
+        return new TenantDirectory();
+    }
+
+    @Bean
+    TenantJdbc tenantJdbc(TenantDirectory tenants, Regions regions) {
+        return new TenantJdbc(tenants, regions);
+    }
+
+    @Bean
+    TenantAccess tenantAccess(TenantDirectory directory) {
+        return new TenantAccess(directory);
+    }
+
+    @Bean
+    @Primary
+    Serializer serializer() {
+        return ClinicalSerializer.create();
+    }
+
+    @Bean
+    @Qualifier("eventSerializer")
+    Serializer eventSerializer(Serializer serializer) {
+        return serializer;
+    }
+
+    @Bean
+    @Qualifier("messageSerializer")
+    Serializer messageSerializer(Serializer serializer) {
+        return serializer;
+    }
+
+    @Bean
+    EventUpcasterChain eventUpcasterChain() {
+        return new EventUpcasterChain(new PatientRegisteredUpcaster());
+    }
+
+    @Bean
+    MultiTenantEventStore eventStore(TenantDirectory tenants, Regions regions, Serializer serializer,
+                                     EventUpcasterChain upcasters) {
+        return MultiTenantEventStore.builder()
+                .tenantSegmentFactory(new TenantEventStores(tenants, regions, serializer, upcasters))
+                .targetTenantResolver((message, known) -> TenantDescriptor.tenantWithId(
+                        CommandMetadata.tenantOf(message).orElse("")))
+                .build();
+    }
+
+    /** Primary: Axon's auto-configured local bus (which ignores this type) then stays unused. */
+    @Bean
+    @Primary
+    MultiTenantCommandBus multiTenantCommandBus(TenantDirectory tenants, Regions regions) {
+        return MultiTenantCommandBus.builder()
+                .tenantSegmentFactory(new TenantCommandBuses(tenants, regions))
+                .targetTenantResolver((message, known) -> TenantDescriptor.tenantWithId(
+                        CommandMetadata.tenantOf(message).orElse("")))
+                .build();
+    }
+
+    @Bean
+    TenantActivation tenantActivation(TenantSchemas schemas, TenantDirectory directory,
+                                      List<MultiTenantAwareComponent> components) {
+        return new TenantActivation(schemas, directory, components);
+    }
+
+    /** At start-up: migrate every region's platform schema, then bring every registered tenant up. */
+    @Bean
+    SmartInitializingSingleton activateRegisteredTenants(TenantSchemas schemas, TenantRegistry registry,
+                                                         TenantActivation activation) {
+        return () -> {
+            schemas.migratePlatform();
+            registry.all().forEach(activation::activate);
+        };
+    }
+
+    @Bean
+    IdempotencyStore idempotencyStore(ObjectMapper mapper) {
+        return new IdempotencyStore(mapper);
+    }
+
+    @Bean
+    TenantCommandGateway tenantCommandGateway(CommandBus commandBus, TenantDirectory tenants, Regions regions,
+                                              IdempotencyStore idempotency) {
+        return new TenantCommandGateway(commandBus, tenants, regions, idempotency);
+    }
+
+    @Bean
+    IdempotencyPurge idempotencyPurge(TenantDirectory tenants, Regions regions, IdempotencyStore store,
+                                      ClinicalProperties properties) {
+        return new IdempotencyPurge(tenants, regions, store, properties.idempotency().retention());
+    }
+
+    @Bean
+    FilterRegistrationBean<CorrelationIdFilter> correlationIdFilter() {
+        FilterRegistrationBean<CorrelationIdFilter> registration =
+                new FilterRegistrationBean<>(new CorrelationIdFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    /** A failing event handler stops its processor and retries: events are never skipped. */
+    @Bean
+    ConfigurerModule propagateHandlerErrors() {
+        return configurer -> configurer.eventProcessing(processing -> processing
+                .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance())
+                .registerDefaultErrorHandler(c -> PropagatingErrorHandler.instance()));
+    }
+
+}

@@ -1,0 +1,46 @@
+package org.clinical.infra.eventstore;
+
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.extensions.multitenancy.components.TenantDescriptor;
+import org.axonframework.extensions.multitenancy.components.eventstore.TenantEventSegmentFactory;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
+import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.clinical.infra.region.Regions;
+import org.clinical.infra.tenant.TenantDirectory;
+
+/** One event store per tenant: Axon's JDBC engine over the tenant's schema in its region's database. */
+public class TenantEventStores implements TenantEventSegmentFactory {
+
+    private final TenantDirectory tenants;
+    private final Regions regions;
+    private final Serializer serializer;
+    private final EventUpcasterChain upcasters;
+
+    public TenantEventStores(TenantDirectory tenants, Regions regions, Serializer serializer,
+                             EventUpcasterChain upcasters) {
+        this.tenants = tenants;
+        this.regions = regions;
+        this.serializer = serializer;
+        this.upcasters = upcasters;
+    }
+
+    @Override
+    public EventStore apply(TenantDescriptor descriptor) {
+        var tenant = tenants.require(descriptor.tenantId());
+        var region = regions.region(tenant.region());
+        TenantEventStorageEngine engine = new TenantEventStorageEngine(JdbcEventStorageEngine.builder()
+                .schema(TenantEventStorageEngine.schemaFor(tenant.schema()))
+                .connectionProvider(new SpringDataSourceConnectionProvider(region.dataSource()))
+                .transactionManager(new SpringTransactionManager(region.transactionManager()))
+                .eventSerializer(serializer)
+                .snapshotSerializer(serializer)
+                .upcasterChain(upcasters)
+                .persistenceExceptionResolver(new DuplicateKeyResolver())
+                .dataType(byte[].class));
+        return EmbeddedEventStore.builder().storageEngine(engine).build();
+    }
+}

@@ -1,0 +1,99 @@
+package org.clinical.infra.region;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.clinical.infra.config.ClinicalProperties;
+import org.clinical.infra.config.ClinicalProperties.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one place that knows which PostgreSQL database holds a region: a tenant's events and read models
+ * live in its region's database and nowhere else. Each region has its own pool and transaction manager.
+ */
+public class Regions implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Regions.class);
+
+    private final Map<String, Region> regions = new LinkedHashMap<>();
+
+    public Regions(ClinicalProperties properties) {
+        Map<String, Database> databases = new LinkedHashMap<>();
+        databases.put(ClinicalProperties.DEFAULT_REGION, properties.db());
+        databases.putAll(properties.regions());
+        databases.forEach((name, db) -> regions.put(name, open(name, db, properties.pool().commandConnections())));
+    }
+
+    public Region region(String name) {
+        Region region = regions.get(name);
+        if (region == null) {
+            throw new IllegalArgumentException("unknown region '" + name + "'");
+        }
+        return region;
+    }
+
+    public boolean exists(String name) {
+        return regions.containsKey(name);
+    }
+
+    public Set<String> names() {
+        return regions.keySet();
+    }
+
+    @Override
+    public void close() {
+        regions.values().forEach(r -> r.dataSource().close());
+    }
+
+    private static Region open(String name, Database db, int poolSize) {
+        createDatabaseIfMissing(db);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("region-" + name);
+        config.setJdbcUrl(db.url());
+        config.setUsername(db.userOrOsUser());
+        config.setPassword(db.password());
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(4, poolSize));
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.addDataSourceProperty("ApplicationName", "clinical-platform");
+        HikariDataSource dataSource = new HikariDataSource(config);
+        return new Region(name, dataSource, new DataSourceTransactionManager(dataSource));
+    }
+
+    /** The contract says the configured database is created when it does not exist. */
+    private static void createDatabaseIfMissing(Database db) {
+        PostgresUrl url = PostgresUrl.parse(db.url());
+        try (Connection c = DriverManager.getConnection(url.withDatabase("postgres"), db.userOrOsUser(),
+                db.password())) {
+            try (var ps = c.prepareStatement("select 1 from pg_database where datname = ?")) {
+                ps.setString(1, url.database());
+                if (ps.executeQuery().next()) {
+                    return;
+                }
+            }
+            try (var st = c.createStatement()) {
+                st.execute("create database \"" + url.database().replace("\"", "\"\"") + "\"");
+                log.info("Created database {}", url.database());
+            } catch (SQLException e) {
+                if (!"42P04".equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach or create database " + url.database() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public record Region(String name, HikariDataSource dataSource, PlatformTransactionManager transactionManager) {
+    }
+}

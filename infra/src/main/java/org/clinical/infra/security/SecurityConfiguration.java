@@ -1,0 +1,152 @@
+package org.clinical.infra.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.JWTParser;
+import jakarta.servlet.http.HttpServletResponse;
+import org.clinical.infra.web.Problems;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.web.SecurityFilterChain;
+
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Every endpoint but health and the API description needs a JWT: HS256 with {@code CLINICAL_JWT_SECRET}, or
+ * RS256 from {@code CLINICAL_JWT_JWKS_URI}. The {@code roles} claim becomes authorities; {@code tenants} and
+ * {@code regions} are checked per request ({@link TenantAccess}). Roles are checked here, on paths, before a
+ * body is even read: a caller without the role gets 403, never a validation answer. Failures answer
+ * problem+json.
+ */
+@Configuration
+@EnableConfigurationProperties(JwtProperties.class)
+public class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, ObjectMapper mapper) throws Exception {
+        return http
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus",
+                                "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error").permitAll()
+                        .requestMatchers("/api/v1/tenants", "/api/v1/tenants/*").hasRole(Role.ADMIN.claim())
+                        .requestMatchers(HttpMethod.POST, "/api/v1/*/facilities").hasRole(Role.ADMIN.claim())
+                        .requestMatchers(HttpMethod.POST, "/api/v1/*/projections/**").hasRole(Role.ADMIN.claim())
+                        .requestMatchers(HttpMethod.POST, "/api/v1/*/patients/**", "/api/v1/*/encounters/**",
+                                "/api/v1/*/observations/**").hasRole(Role.CLINICIAN.claim())
+                        .requestMatchers(HttpMethod.PUT, "/api/v1/*/patients/**").hasRole(Role.CLINICIAN.claim())
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(rs -> rs
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(rolesAsAuthorities()))
+                        .authenticationEntryPoint((req, res, e) -> write(res, mapper, Problems.of(
+                                HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
+                                "A valid bearer token is required"))))
+                .exceptionHandling(ex -> ex
+                        .authenticationEntryPoint((req, res, e) -> write(res, mapper, Problems.of(
+                                HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
+                                "A valid bearer token is required")))
+                        .accessDeniedHandler((req, res, e) -> write(res, mapper, Problems.of(
+                                HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+                                "Your roles do not allow this request"))))
+                .build();
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(SigningKey signingKey, JwtProperties properties) {
+        OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefault(),
+                new JwtClaimValidator<Instant>("exp", Objects::nonNull),
+                new JwtClaimValidator<String>("sub", sub -> sub != null && !sub.isBlank()));
+        NimbusJwtDecoder hs256 = NimbusJwtDecoder.withSecretKey(signingKey.key())
+                .macAlgorithm(MacAlgorithm.HS256).build();
+        hs256.setJwtValidator(validator);
+        if (properties.jwksUri() == null || properties.jwksUri().isBlank()) {
+            return hs256;
+        }
+        NimbusJwtDecoder rs256 = NimbusJwtDecoder.withJwkSetUri(properties.jwksUri())
+                .jwsAlgorithm(SignatureAlgorithm.RS256).build();
+        rs256.setJwtValidator(validator);
+        return token -> "RS256".equals(algorithmOf(token)) ? rs256.decode(token) : hs256.decode(token);
+    }
+
+    @Bean
+    SigningKey signingKey(JwtProperties properties) {
+        return properties.hasSecret() ? SigningKey.of(properties.secret()) : SigningKey.random();
+    }
+
+    @Bean
+    LocalTokens localTokens(SigningKey signingKey, JwtProperties properties,
+                            org.clinical.infra.config.ClinicalProperties clinical) {
+        return new LocalTokens(signingKey, properties, clinical);
+    }
+
+    private static JwtAuthenticationConverter rolesAsAuthorities() {
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(jwt -> {
+            List<String> roles = jwt.getClaimAsStringList("roles");
+            return roles == null ? List.of() : roles.stream()
+                    .map(role -> new SimpleGrantedAuthority("ROLE_" + role)).map(a -> (
+                            org.springframework.security.core.GrantedAuthority) a).toList();
+        });
+        return converter;
+    }
+
+    private static String algorithmOf(String token) {
+        try {
+            return JWTParser.parse(token).getHeader().getAlgorithm().getName();
+        } catch (ParseException e) {
+            throw new BadJwtException("malformed token", e);
+        }
+    }
+
+    private static void write(HttpServletResponse response, ObjectMapper mapper, ProblemDetail problem)
+            throws IOException {
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        mapper.writeValue(response.getOutputStream(), problem);
+    }
+
+    /** The HS256 key: from the configured secret, or made for this run when none is set. */
+    public record SigningKey(SecretKey key, boolean generated) {
+
+        static SigningKey of(String secret) {
+            byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length < 32) {
+                throw new IllegalStateException("CLINICAL_JWT_SECRET must be at least 32 bytes");
+            }
+            return new SigningKey(new SecretKeySpec(bytes, "HmacSHA256"), false);
+        }
+
+        static SigningKey random() {
+            byte[] bytes = new byte[32];
+            new java.security.SecureRandom().nextBytes(bytes);
+            return new SigningKey(new SecretKeySpec(bytes, "HmacSHA256"), true);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package org.clinical.infra.web;
+
+public class NotFoundException extends RuntimeException {
+
+    public NotFoundException(String detail) {
+        super(detail, null, false, false);
+    }
+}

@@ -1,0 +1,161 @@
+package org.clinical.infra.web;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.validation.ConstraintViolationException;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.modelling.command.ConflictingAggregateVersionException;
+import org.clinical.events.common.ErrorCode;
+import org.clinical.events.common.RuleViolation;
+import org.clinical.infra.command.IdempotencyKeyReusedException;
+import org.clinical.infra.eventstore.DuplicateKeyResolver;
+import org.clinical.infra.tenant.UnknownTenantException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authorization.AuthorizationDeniedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The one place where failures become answers: rule violations by their {@link ErrorCode} kind, validation
+ * errors with their fields, stale versions as 412, races as 409, unknown tenants as 404.
+ */
+@RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class ProblemResponses {
+
+
+    @ExceptionHandler(RuleViolation.class)
+    ProblemDetail ruleViolation(RuleViolation e) {
+        return Problems.of(statusOf(e.code().kind()), e.code().slug(), titleOf(e.code()), e.getMessage());
+    }
+
+    @ExceptionHandler(BadRequestException.class)
+    ProblemDetail badRequest(BadRequestException e) {
+        return Problems.invalid(e.getMessage(), e.errors());
+    }
+
+    @ExceptionHandler(MethodArgumentNotValidException.class)
+    ProblemDetail invalidBody(MethodArgumentNotValidException e) {
+        List<Problems.FieldError> errors = e.getBindingResult().getFieldErrors().stream()
+                .map(f -> new Problems.FieldError(f.getField(), f.getDefaultMessage())).toList();
+        return Problems.invalid("The request body has " + errors.size() + " invalid field(s)", errors);
+    }
+
+    @ExceptionHandler(HandlerMethodValidationException.class)
+    ProblemDetail invalidParameters(HandlerMethodValidationException e) {
+        List<Problems.FieldError> errors = e.getParameterValidationResults().stream()
+                .flatMap(r -> r.getResolvableErrors().stream().map(err -> new Problems.FieldError(
+                        r.getMethodParameter().getParameterName(), err.getDefaultMessage()))).toList();
+        return Problems.invalid("Invalid request parameters", errors);
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ProblemDetail invalidConstraints(ConstraintViolationException e) {
+        List<Problems.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problems.FieldError(v.getPropertyPath().toString(), v.getMessage())).toList();
+        return Problems.invalid("Invalid request", errors);
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ProblemDetail unreadable(HttpMessageNotReadableException e) {
+        if (e.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            String message = mapping instanceof UnrecognizedPropertyException ? "unknown field"
+                    : mapping instanceof InvalidFormatException format
+                    ? "invalid value '" + format.getValue() + "'" : mapping.getOriginalMessage();
+            return Problems.invalid("The request body has an invalid field",
+                    List.of(new Problems.FieldError(field, message)));
+        }
+        return Problems.invalid("The request body is not valid JSON", List.of());
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
+        return Problems.invalid("Invalid request parameter",
+                List.of(new Problems.FieldError(e.getName(), "invalid value '" + e.getValue() + "'")));
+    }
+
+    @ExceptionHandler(MissingRequestHeaderException.class)
+    ProblemDetail missingHeader(MissingRequestHeaderException e) {
+        return Problems.invalid("Missing header", List.of(new Problems.FieldError(e.getHeaderName(), "required")));
+    }
+
+    @ExceptionHandler(UnknownTenantException.class)
+    ProblemDetail unknownTenant(UnknownTenantException e) {
+        return Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found", "No such resource");
+    }
+
+    @ExceptionHandler(NotFoundException.class)
+    ProblemDetail notFound(NotFoundException e) {
+        return Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
+    }
+
+    @ExceptionHandler(AggregateNotFoundException.class)
+    ProblemDetail aggregateNotFound(AggregateNotFoundException e) {
+        return Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found",
+                "No such record: " + e.getAggregateIdentifier());
+    }
+
+    @ExceptionHandler(ConflictingAggregateVersionException.class)
+    ProblemDetail staleVersion(ConflictingAggregateVersionException e) {
+        return Problems.of(HttpStatus.PRECONDITION_FAILED, ErrorCode.STALE_VERSION.slug(), "Stale version",
+                "The record has changed since version " + (e.getExpectedVersion() + 1)
+                        + "; it is now at version " + (e.getActualVersion() + 1));
+    }
+
+    @ExceptionHandler(ConcurrencyException.class)
+    ProblemDetail concurrency(ConcurrencyException e) {
+        return Problems.of(HttpStatus.CONFLICT, ErrorCode.CONCURRENT_MODIFICATION.slug(), "Concurrent modification",
+                "The record was changed by a concurrent request; read it again and retry");
+    }
+
+    @ExceptionHandler(org.springframework.dao.DataIntegrityViolationException.class)
+    ProblemDetail integrity(org.springframework.dao.DataIntegrityViolationException e) {
+        if (DuplicateKeyResolver.isDuplicateKey(e)) {
+            return concurrency(new ConcurrencyException("duplicate key", e));
+        }
+        throw e;
+    }
+
+    @ExceptionHandler(IdempotencyKeyReusedException.class)
+    ProblemDetail idempotencyKeyReused(IdempotencyKeyReusedException e) {
+        return Problems.of(HttpStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused", "Idempotency-Key reused",
+                e.getMessage());
+    }
+
+    @ExceptionHandler({AccessDeniedException.class, AuthorizationDeniedException.class})
+    ProblemDetail forbidden(RuntimeException e) {
+        return Problems.of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+                "Your roles do not allow this request");
+    }
+
+    static HttpStatus statusOf(ErrorCode.Kind kind) {
+        return switch (kind) {
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case PRECONDITION_FAILED -> HttpStatus.PRECONDITION_FAILED;
+        };
+    }
+
+    private static String titleOf(ErrorCode code) {
+        String words = code.name().toLowerCase().replace('_', ' ');
+        return Character.toUpperCase(words.charAt(0)) + words.substring(1);
+    }
+}

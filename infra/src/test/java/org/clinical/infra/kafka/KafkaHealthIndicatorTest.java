@@ -1,0 +1,67 @@
+package org.clinical.infra.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.Status;
+
+/** The Kafka health check against a live broker, a stopped one and a port nobody listens on. */
+class KafkaHealthIndicatorTest {
+
+    private static final Duration HEALTH_BUDGET = Duration.ofSeconds(3);
+
+    @Test
+    void upWhileTheBrokerRunsAndDownOnceItIsClosed() {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0);
+        try (KafkaHealthIndicator indicator = new KafkaHealthIndicator(broker.bootstrapServers())) {
+            Health up = indicator.health();
+            assertThat(up.getStatus()).isEqualTo(Status.UP);
+            assertThat(up.getDetails()).containsEntry("nodes", 1).containsKey("clusterId");
+
+            broker.close();
+
+            Health down = timed(indicator);
+            assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(down.getDetails()).containsKey("error");
+        } finally {
+            broker.close();
+        }
+    }
+
+    @Test
+    void downQuicklyWhenNothingListens() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        try (KafkaHealthIndicator indicator = new KafkaHealthIndicator("127.0.0.1:" + closedPort)) {
+            Health health = timed(indicator);
+
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getDetails()).containsEntry("bootstrapServers", "127.0.0.1:" + closedPort)
+                    .containsKey("error");
+        }
+    }
+
+    @Test
+    void downWhenTheBootstrapAddressCannotBeUsed() {
+        try (KafkaHealthIndicator indicator = new KafkaHealthIndicator("not a host list")) {
+            Health health = timed(indicator);
+
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getDetails()).containsKey("error");
+        }
+    }
+
+    private static Health timed(KafkaHealthIndicator indicator) {
+        long start = System.nanoTime();
+        Health health = indicator.health();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(HEALTH_BUDGET);
+        return health;
+    }
+}

@@ -1,0 +1,38 @@
+package org.clinical.platform.support;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.UUID;
+
+/**
+ * One PostgreSQL database per test run ({@code clinical_test_<random>}), created by the platform itself at
+ * start-up and dropped when the JVM ends, so runs never see each other's data.
+ */
+public final class TestDatabase {
+
+    public static final String HOST_URL = System.getProperty("clinical.test.pg", "jdbc:postgresql://127.0.0.1:5432/");
+    public static final String USER = System.getProperty("clinical.test.pg-user", "postgres");
+    public static final String NAME = "clinical_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    public static final String URL = HOST_URL + NAME;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::drop, "drop-test-database"));
+    }
+
+    private TestDatabase() {
+    }
+
+    public static Connection connect() throws SQLException {
+        return DriverManager.getConnection(URL, USER, null);
+    }
+
+    private static void drop() {
+        try (Connection c = DriverManager.getConnection(HOST_URL + "postgres", USER, null);
+             var st = c.createStatement()) {
+            st.execute("drop database if exists " + NAME + " with (force)");
+        } catch (SQLException e) {
+            System.err.println("could not drop test database " + NAME + ": " + e.getMessage());
+        }
+    }
+}
