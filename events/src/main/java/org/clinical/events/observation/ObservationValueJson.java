@@ -88,7 +88,7 @@ final class ObservationValueJson {
                     }
                     yield new Quantity(body.get("value").decimalValue(), body.get("unit").asText());
                 }
-                case "code" -> new CodeValue(coding(body, parser));
+                case "code" -> new CodeValue(requiredCoding(body, parser, ctx));
                 case "string" -> {
                     if (!body.isTextual()) {
                         throw ctx.weirdStringException(body.toString(), StringValue.class, "string must be text");
@@ -109,7 +109,7 @@ final class ObservationValueJson {
                     }
                     List<Component> components = new ArrayList<>();
                     for (JsonNode component : body) {
-                        components.add(new Component(coding(component.get("code"), parser),
+                        components.add(new Component(requiredCoding(component.get("code"), parser, ctx),
                                 read(component.get("value"), parser, ctx)));
                     }
                     yield new Components(components);
@@ -119,8 +119,14 @@ final class ObservationValueJson {
             };
         }
 
-        private static Coding coding(JsonNode node, JsonParser parser) throws IOException {
-            return node == null || node.isNull() ? null : parser.getCodec().treeToValue(node, Coding.class);
+        private static Coding requiredCoding(JsonNode node, JsonParser parser, DeserializationContext ctx)
+                throws IOException {
+            if (node == null || !node.isObject() || !node.path("system").isTextual()
+                    || !node.path("code").isTextual()) {
+                throw ctx.weirdStringException(String.valueOf(node), Coding.class,
+                        "a code needs a system and a code");
+            }
+            return parser.getCodec().treeToValue(node, Coding.class);
         }
     }
 }

@@ -17,6 +17,11 @@ public sealed interface PatientEvent {
                              List<Identifier> identifiers, List<Telecom> telecom, Address address)
             implements PatientEvent {
 
+        public PatientRegistered {
+            identifiers = identifiers == null ? List.of() : List.copyOf(identifiers);
+            telecom = telecom == null ? List.of() : List.copyOf(telecom);
+        }
+
         public static PatientRegistered of(PatientId patientId, Mrn mrn, Demographics d) {
             return new PatientRegistered(patientId, mrn, d.name(), d.birthDate(), d.gender(), d.identifiers(),
                     d.telecom(), d.address());
@@ -31,6 +36,11 @@ public sealed interface PatientEvent {
     record PatientDemographicsUpdated(PatientId patientId, HumanName name, LocalDate birthDate, Gender gender,
                                       List<Identifier> identifiers, List<Telecom> telecom, Address address)
             implements PatientEvent {
+
+        public PatientDemographicsUpdated {
+            identifiers = identifiers == null ? List.of() : List.copyOf(identifiers);
+            telecom = telecom == null ? List.of() : List.copyOf(telecom);
+        }
 
         public static PatientDemographicsUpdated of(PatientId patientId, Demographics d) {
             return new PatientDemographicsUpdated(patientId, d.name(), d.birthDate(), d.gender(), d.identifiers(),

@@ -74,6 +74,12 @@ public class PlatformConfiguration {
         return Clock.tick(Clock.systemUTC(), java.time.Duration.ofNanos(1_000));
     }
 
+    /** The HTTP API reads and writes decimals exactly as the stored events do. */
+    @Bean
+    org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer exactDecimals() {
+        return builder -> builder.postConfigurer(ClinicalSerializer::exactDecimals);
+    }
+
     @Bean
     TenantRegistry tenantRegistry(Regions regions) {
         return new TenantRegistry(regions);

@@ -1,6 +1,8 @@
 package org.clinical.infra.eventstore;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -29,11 +31,23 @@ public class ClinicalSerializer extends JacksonSerializer {
     }
 
     public static ObjectMapper objectMapper() {
-        return new ObjectMapper()
+        return exactDecimals(new ObjectMapper())
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    }
+
+    /**
+     * Clinical values are decimals: read them as {@code BigDecimal} (never through a {@code double}), keep
+     * their scale ({@code 7.20} stays {@code 7.20}) and never write them in exponent form. Used for both the
+     * stored events and the HTTP API's mapper.
+     */
+    public static ObjectMapper exactDecimals(ObjectMapper mapper) {
+        mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        mapper.configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+        mapper.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        return mapper;
     }
 
     @Override
