@@ -1,6 +1,10 @@
 package org.clinical.command.encounter;
 
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.messaging.InterceptorChain;
+import org.axonframework.modelling.command.CommandHandlerInterceptor;
+import org.clinical.command.ExpectedVersion;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.clinical.command.facility.FacilityRegistry;
@@ -59,6 +63,12 @@ public class Encounter {
         encounters.add(command.encounterId(), command.patientId(), command.facilityId(), command.encounterClass());
         apply(new EncounterStarted(command.encounterId(), command.patientId(), command.encounterClass(),
                 command.facilityId(), command.location(), command.startedAt(), command.reason()));
+    }
+
+    @CommandHandlerInterceptor
+    Object staleVersionIsRefusedFirst(CommandMessage<?> command, InterceptorChain chain) throws Exception {
+        ExpectedVersion.mustMatch(command.getPayload(), encounterId);
+        return chain.proceed();
     }
 
     @CommandHandler

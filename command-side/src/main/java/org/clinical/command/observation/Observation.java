@@ -1,6 +1,10 @@
 package org.clinical.command.observation;
 
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.messaging.InterceptorChain;
+import org.axonframework.modelling.command.CommandHandlerInterceptor;
+import org.clinical.command.ExpectedVersion;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.clinical.command.encounter.EncounterStatus;
@@ -51,6 +55,12 @@ public class Observation {
         apply(new ObservationRecorded(command.observationId(), command.patientId(), command.encounterId(),
                 subject.encounter() == null ? null : subject.encounter().facilityId(), command.code(),
                 command.category(), command.effectiveAt(), command.value(), command.referenceRange()));
+    }
+
+    @CommandHandlerInterceptor
+    Object staleVersionIsRefusedFirst(CommandMessage<?> command, InterceptorChain chain) throws Exception {
+        ExpectedVersion.mustMatch(command.getPayload(), observationId);
+        return chain.proceed();
     }
 
     @CommandHandler

@@ -1,6 +1,10 @@
 package org.clinical.command.patient;
 
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.messaging.InterceptorChain;
+import org.axonframework.modelling.command.CommandHandlerInterceptor;
+import org.clinical.command.ExpectedVersion;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.clinical.events.common.ErrorCode;
@@ -43,6 +47,12 @@ public class Patient {
             throw new RuleViolation(ErrorCode.MRN_TAKEN, "MRN '" + command.mrn() + "' is already registered");
         }
         apply(PatientRegistered.of(command.patientId(), command.mrn(), command.demographics()));
+    }
+
+    @CommandHandlerInterceptor
+    Object staleVersionIsRefusedFirst(CommandMessage<?> command, InterceptorChain chain) throws Exception {
+        ExpectedVersion.mustMatch(command.getPayload(), patientId);
+        return chain.proceed();
     }
 
     @CommandHandler

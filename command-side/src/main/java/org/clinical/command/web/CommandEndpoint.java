@@ -50,8 +50,10 @@ public class CommandEndpoint {
     public ResponseEntity<Object> send(String tenantId, HttpServletRequest request, Object body, Object command,
                                        Function<CommandReceipt, Answer> answer) {
         access.require(tenantId);
+        String idempotencyKey = idempotencyKey(request);
         CommandContext context = new CommandContext(tenantId, Caller.current().subject(),
-                CorrelationIdFilter.of(request), idempotencyKey(request), requestHash(request, body));
+                CorrelationIdFilter.of(request), idempotencyKey,
+                idempotencyKey == null ? null : requestHash(request, body));
         CommandResponse response = gateway.send(context, command, receipt -> {
             Answer a = answer.apply(receipt);
             return new CommandResponse(a.status(), mapper.valueToTree(a.body()), receipt.position(), a.version());

@@ -2,7 +2,8 @@ package org.clinical.events.patient;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import org.axonframework.modelling.command.TargetAggregateVersion;
+import org.clinical.events.common.VersionedCommand;
 
 public record UpdateDemographics(@TargetAggregateIdentifier PatientId patientId, Demographics demographics,
-                                 @TargetAggregateVersion Long expectedVersion) {
+                                 @TargetAggregateVersion Long expectedVersion) implements VersionedCommand {
 }
