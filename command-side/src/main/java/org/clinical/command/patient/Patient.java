@@ -68,7 +68,7 @@ public class Patient {
         if (command.survivorId().equals(patientId)) {
             throw new RuleViolation(ErrorCode.CANNOT_MERGE_INTO_ITSELF, "A patient cannot be merged into itself");
         }
-        PatientStatus survivor = registry.statusOf(command.survivorId()).orElseThrow(() -> new RuleViolation(
+        PatientStatus survivor = registry.lockForMerge(patientId, command.survivorId()).orElseThrow(() -> new RuleViolation(
                 ErrorCode.PATIENT_NOT_FOUND, "Survivor " + command.survivorId() + " does not exist"));
         if (survivor == PatientStatus.MERGED) {
             throw new RuleViolation(ErrorCode.SURVIVOR_NOT_ACTIVE,

@@ -33,6 +33,11 @@ public class InMemoryPatientRegistry implements PatientRegistry {
     }
 
     @Override
+    public Optional<PatientStatus> lockForMerge(PatientId merged, PatientId survivor) {
+        return statusOf(survivor);
+    }
+
+    @Override
     public void changeStatus(PatientId patientId, PatientStatus status) {
         patients.computeIfPresent(patientId, (id, row) -> new Row(row.mrn(), status));
     }

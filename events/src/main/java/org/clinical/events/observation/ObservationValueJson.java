@@ -82,7 +82,9 @@ final class ObservationValueJson {
             JsonNode body = node.get(kind);
             return switch (kind) {
                 case "quantity" -> {
-                    if (!body.path("value").isNumber() || !body.path("unit").isTextual()) {
+                    onlyFields(body, ctx, "value", "unit");
+                    if (!body.path("value").isNumber() || !body.path("unit").isTextual()
+                            || body.get("unit").asText().isBlank()) {
                         throw ctx.weirdStringException(body.toString(), Quantity.class,
                                 "quantity needs a numeric value and a UCUM unit");
                     }
@@ -109,6 +111,7 @@ final class ObservationValueJson {
                     }
                     List<Component> components = new ArrayList<>();
                     for (JsonNode component : body) {
+                        onlyFields(component, ctx, "code", "value");
                         components.add(new Component(requiredCoding(component.get("code"), parser, ctx),
                                 read(component.get("value"), parser, ctx)));
                     }
@@ -117,6 +120,19 @@ final class ObservationValueJson {
                 default -> throw ctx.weirdStringException(kind, ObservationValue.class,
                         "unknown value kind '" + kind + "'");
             };
+        }
+
+        /** Unknown fields are refused, never dropped: a misplaced field must not silently lose data. */
+        private static void onlyFields(JsonNode node, DeserializationContext ctx, String... allowed)
+                throws IOException {
+            List<String> known = List.of(allowed);
+            for (var names = node.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!known.contains(name)) {
+                    throw ctx.weirdStringException(name, ObservationValue.class,
+                            "unknown field '" + name + "' (allowed: " + String.join(", ", allowed) + ")");
+                }
+            }
         }
 
         private static Coding requiredCoding(JsonNode node, JsonParser parser, DeserializationContext ctx)

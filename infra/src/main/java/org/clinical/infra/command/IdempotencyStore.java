@@ -20,6 +20,12 @@ public class IdempotencyStore {
     record Remembered(String requestHash, CommandResponse response) {
     }
 
+    /** Waits for any other transaction using the same key in the same tenant, until this one ends. */
+    void claim(DataSource dataSource, String schema, String key) {
+        new JdbcTemplate(dataSource).query("select pg_advisory_xact_lock(hashtextextended(?, 0))",
+                rs -> null, schema + ":" + key);
+    }
+
     Optional<Remembered> find(DataSource dataSource, String schema, String key) {
         return new JdbcTemplate(dataSource).query(
                 "select request_hash, response::text from " + schema + ".idempotency_key where key = ?",

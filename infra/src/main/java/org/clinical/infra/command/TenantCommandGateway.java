@@ -20,8 +20,9 @@ import java.util.function.Function;
 /**
  * Sends a command to its tenant and turns the receipt into the answer. With an {@code Idempotency-Key}, the
  * command's events and the remembered answer are written in one transaction of the tenant's database: a
- * retry gets the first answer back and appends nothing, a concurrent duplicate loses on the key's primary key
- * and is answered with the winner's response.
+ * retry gets the first answer back and appends nothing. The key is claimed first (a transaction-scoped
+ * advisory lock), so a concurrent duplicate waits for the first request and gets its answer, instead of
+ * running the command again and being refused by a rule the first one just satisfied.
  */
 public class TenantCommandGateway {
 
@@ -47,6 +48,7 @@ public class TenantCommandGateway {
         var region = regions.region(tenant.region());
         try {
             return new TransactionTemplate(region.transactionManager()).execute(tx -> {
+                idempotency.claim(region.dataSource(), tenant.schema(), context.idempotencyKey());
                 Optional<CommandResponse> earlier = earlierAnswer(context, tenant);
                 if (earlier.isPresent()) {
                     return earlier.get();

@@ -133,6 +133,12 @@ public class ProblemResponses {
         throw e;
     }
 
+    /** Lost a lock race (deadlock victim, lock timeout): the client may simply retry. */
+    @ExceptionHandler(org.springframework.dao.PessimisticLockingFailureException.class)
+    ProblemDetail lockConflict(org.springframework.dao.PessimisticLockingFailureException e) {
+        return concurrency(new ConcurrencyException("lock conflict", e));
+    }
+
     @ExceptionHandler(IdempotencyKeyReusedException.class)
     ProblemDetail idempotencyKeyReused(IdempotencyKeyReusedException e) {
         return Problems.of(HttpStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused", "Idempotency-Key reused",

@@ -11,9 +11,17 @@ import org.springframework.test.context.DynamicPropertySource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -119,5 +127,98 @@ public abstract class PlatformTest {
         assertThat(body.get("type").asText()).isNotBlank();
         assertThat(body.get("title").asText()).isNotBlank();
         assertThat(body.get("status").asInt()).isEqualTo(status);
+    }
+
+    /** The body of a valid patient registration with the given MRN (born 1980-12-10). */
+    protected static String patientBody(String mrn) {
+        return """
+                {"mrn": "%s", "name": {"family": "Lovelace", "given": ["Ada"]}, "birthDate": "1980-12-10",
+                 "gender": "female"}""".formatted(mrn);
+    }
+
+    /** Sends a patient registration with the given MRN and answers the raw response. */
+    protected Api.Response registerPatient(String tenant, String mrn) {
+        return api.post("/api/v1/" + tenant + "/patients").token(CLINICIAN).json(patientBody(mrn)).send();
+    }
+
+    /** The schema holding the tenant's event store, command-side tables and read models. */
+    protected static String schema(String tenant) {
+        return "t_" + tenant.replace('-', '_');
+    }
+
+    /** How many events of the given contract type (e.g. {@code PatientRegistered}) the tenant's store holds. */
+    protected static long eventCount(String tenant, String payloadType) {
+        return queryLong("select count(*) from " + schema(tenant) + ".domain_event_entry where payload_type = ?",
+                payloadType);
+    }
+
+    /** How many rows a table of the tenant's schema holds. */
+    protected static long rowCount(String tenant, String table) {
+        return queryLong("select count(*) from " + schema(tenant) + "." + table);
+    }
+
+    /** Row counts of the tenant's event store and every command-side table, to compare before and after. */
+    protected static Map<String, Long> commandSideCounts(String tenant) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String table : List.of("domain_event_entry", "patient_registry", "encounter_registry",
+                "facility_registry", "idempotency_key")) {
+            counts.put(table, rowCount(tenant, table));
+        }
+        return counts;
+    }
+
+    /** The first column of the first row as text, or null when there is no row. */
+    protected static String queryString(String sql, Object... args) {
+        List<String> values = queryStrings(sql, args);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The first column of every row, as text. */
+    protected static List<String> queryStrings(String sql, Object... args) {
+        try (Connection c = TestDatabase.connect(); var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            List<String> values = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Runs the task on {@code threads} threads that all wait at one latch and start together; answers the
+     * results in thread order once every task is done (or fails the test after 60 s).
+     */
+    protected static <T> List<T> concurrently(int threads, Callable<T> task) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch ready = new CountDownLatch(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(() -> {
+                    ready.countDown();
+                    start.await();
+                    return task.call();
+                }));
+            }
+            assertThat(ready.await(30, TimeUnit.SECONDS)).as("all threads ready").isTrue();
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get(60, TimeUnit.SECONDS));
+            }
+            return results;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -25,8 +25,19 @@ public class JdbcPatientRegistry implements PatientRegistry {
 
     @Override
     public Optional<PatientStatus> statusOf(PatientId patientId) {
-        return tenant.jdbc().query("select status from " + tenant.table("patient_registry") + " where patient_id = ?",
+        return tenant.jdbc().query("select status from " + tenant.table("patient_registry")
+                        + " where patient_id = ? for share",
                 (rs, i) -> PatientStatus.valueOf(rs.getString(1).toUpperCase()), patientId.value()).stream().findFirst();
+    }
+
+    @Override
+    public Optional<PatientStatus> lockForMerge(PatientId merged, PatientId survivor) {
+        return tenant.jdbc().query("select patient_id, status from " + tenant.table("patient_registry")
+                                + " where patient_id in (?, ?) order by patient_id for update",
+                        (rs, i) -> rs.getObject(1, java.util.UUID.class).equals(survivor.value())
+                                ? PatientStatus.valueOf(rs.getString(2).toUpperCase()) : null,
+                        merged.value(), survivor.value()).stream()
+                .filter(java.util.Objects::nonNull).findFirst();
     }
 
     @Override
