@@ -48,6 +48,8 @@ public abstract class PlatformTest {
     static void platform(DynamicPropertyRegistry registry) {
         registry.add("clinical.db.url", () -> TestDatabase.URL);
         registry.add("clinical.db.user", () -> TestDatabase.USER);
+        registry.add("clinical.regions.eu.url", () -> TestDatabase.EU_URL);
+        registry.add("clinical.regions.eu.user", () -> TestDatabase.USER);
         registry.add("clinical.jwt.secret", () -> Tokens.SECRET);
         registry.add("clinical.kafka.embedded-port", () -> "0");
     }

@@ -15,6 +15,9 @@ public final class TestDatabase {
     public static final String USER = System.getProperty("clinical.test.pg-user", "postgres");
     public static final String NAME = "clinical_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     public static final String URL = HOST_URL + NAME;
+    /** A second region's database, to show a tenant's data stays in its own region. */
+    public static final String EU_NAME = NAME + "_eu";
+    public static final String EU_URL = HOST_URL + EU_NAME;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::drop, "drop-test-database"));
@@ -27,10 +30,15 @@ public final class TestDatabase {
         return DriverManager.getConnection(URL, USER, null);
     }
 
+    public static Connection connectEu() throws SQLException {
+        return DriverManager.getConnection(EU_URL, USER, null);
+    }
+
     private static void drop() {
         try (Connection c = DriverManager.getConnection(HOST_URL + "postgres", USER, null);
              var st = c.createStatement()) {
             st.execute("drop database if exists " + NAME + " with (force)");
+            st.execute("drop database if exists " + EU_NAME + " with (force)");
         } catch (SQLException e) {
             System.err.println("could not drop test database " + NAME + ": " + e.getMessage());
         }

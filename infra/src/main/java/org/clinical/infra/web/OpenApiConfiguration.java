@@ -1,0 +1,33 @@
+package org.clinical.infra.web;
+
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The OpenAPI description's frame: title, the bearer JWT every endpoint needs, and the conventions. */
+@Configuration
+public class OpenApiConfiguration {
+
+    @Bean
+    OpenAPI clinicalOpenApi() {
+        return new OpenAPI()
+                .info(new Info().title("Clinical platform API").version("v1").description("""
+                        Event-sourced clinical platform. Every request carries `Authorization: Bearer <JWT>` (claims
+                        sub, roles, tenants, regions, exp). Errors are RFC 9457 problem details
+                        (`application/problem+json`, `type` = `urn:clinical:problem:<code>`, validation errors in
+                        `errors[{field, message}]`). Commands answer `X-Event-Position` (position of their last
+                        event in the tenant's stream) and, for a single record, `ETag: "<version>"`; commands on
+                        an existing record accept `If-Match: "<version>"` (stale: 412). Every creating or changing
+                        POST accepts `Idempotency-Key` (same key and request: the first answer again, nothing
+                        appended; same key, other request: 422; kept 48 h). `X-Correlation-Id` is echoed and
+                        stored in every event. Times beyond 5 minutes in the future are refused (400). Lists are
+                        `{items, nextCursor}` with `limit` (default 100, at most 1000) and `cursor`."""))
+                .components(new Components().addSecuritySchemes("bearer-jwt", new SecurityScheme()
+                        .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT")))
+                .addSecurityItem(new SecurityRequirement().addList("bearer-jwt"));
+    }
+}
