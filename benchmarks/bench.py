@@ -1,0 +1,359 @@
+#!/usr/bin/env python3
+"""Helpers for benchmarks/run.sh (standard library only).
+
+  bench.py setup    BASE_URL TENANT SECRET COUNT IDS_FILE   tenant, facility, COUNT patients with an open AMB
+                                                            encounter each; writes patientId,encounterId lines
+  bench.py cpu      PLATFORM_PID BENCH_PID OUT_JSON MAX_S   samples per-process CPU every 2 s until SIGTERM or
+                                                            MAX_S, writes cores used per process group
+                                                            (BENCH_PID: the process running Gatling)
+  bench.py busy     [SECONDS]                               prints how busy (%) the machine is, over 3 s
+  bench.py summary  BATCH_SIZE GATLING_LOG [CPU_JSON]       prints one simulation's figures from Gatling's
+                                                            console report (and the CPU split)
+"""
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import signal
+import sys
+import time
+import urllib.parse
+from datetime import datetime, timedelta, timezone
+
+
+# --------------------------------------------------------------------------------------------------- setup
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def hs256_token(secret: str, subject: str, roles, tenants, ttl_seconds: int = 7200) -> str:
+    header = {"alg": "HS256", "typ": "JWT"}
+    now = int(time.time())
+    claims = {"sub": subject, "roles": roles, "tenants": tenants, "regions": ["*"], "iat": now,
+              "exp": now + ttl_seconds}
+    signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())
+    signature = hmac.new(secret.encode("utf-8"), signing_input.encode("ascii"), hashlib.sha256).digest()
+    return signing_input + "." + b64url(signature)
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection to the platform (loopback only)."""
+
+    def __init__(self, base_url: str, token: str):
+        url = urllib.parse.urlsplit(base_url)
+        if url.hostname not in ("127.0.0.1", "localhost", "::1"):
+            raise SystemExit(f"refusing a non-loopback target: {base_url}")
+        self.host, self.port = url.hostname, url.port or 80
+        self.token = token
+        self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+
+    def post(self, path: str, body) -> tuple:
+        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json",
+                   "Accept": "application/json"}
+        for attempt in range(2):
+            try:
+                self.connection.request("POST", path, json.dumps(body), headers)
+                response = self.connection.getresponse()
+                text = response.read().decode("utf-8", "replace")
+                return response.status, (json.loads(text) if text.strip().startswith(("{", "[")) else text)
+            except (http.client.HTTPException, ConnectionError):
+                self.connection.close()
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+                if attempt == 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def post_expect(self, path: str, body, expected=(201,), retry_on=(), deadline_seconds: float = 30):
+        """POSTs, retrying (bounded in time) while the answer is in retry_on (e.g. a read model not there yet)."""
+        deadline = time.monotonic() + deadline_seconds
+        while True:
+            status, answer = self.post(path, body)
+            if status in expected:
+                return status, answer
+            if status in retry_on and time.monotonic() < deadline:
+                time.sleep(0.2)
+                continue
+            raise SystemExit(f"POST {path} answered {status}: {answer}")
+
+
+def setup(base_url: str, tenant: str, secret: str, count: int, ids_file: str) -> None:
+    started = time.monotonic()
+    admin = Client(base_url, hs256_token(secret, "bench-admin", ["admin", "clinician"], ["*"]))
+    clinician = Client(base_url, hs256_token(secret, "bench-setup", ["clinician"], [tenant]))
+
+    admin.post_expect("/api/v1/tenants", {"id": tenant, "name": "Benchmark tenant", "region": "default"},
+                      expected=(201, 409))
+    _, facility = admin.post_expect(f"/api/v1/{tenant}/facilities",
+                                    {"code": "BENCH-CLINIC", "name": "Benchmark clinic", "type": "clinic"},
+                                    retry_on=(404,))
+    facility_id = facility["facilityId"]
+
+    started_at = (datetime.now(timezone.utc) - timedelta(days=1)).replace(microsecond=0)
+    started_at = started_at.isoformat().replace("+00:00", "Z")
+    families = ["Martin", "Bernard", "Dubois", "Durand", "Lefebvre", "Moreau", "Laurent", "Simon"]
+    givens = ["Alice", "Louis", "Emma", "Jules", "Chloé", "Hugo", "Léa", "Arthur"]
+    pairs = []
+    for i in range(count):
+        _, patient = clinician.post_expect(f"/api/v1/{tenant}/patients", {
+            "mrn": f"BENCH-{i:05d}",
+            "name": {"family": families[i % len(families)], "given": [givens[(i // 8) % len(givens)]]},
+            "birthDate": f"{1940 + i % 60}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            "gender": ["female", "male", "other", "unknown"][i % 4],
+        })
+        patient_id = patient["patientId"]
+        _, encounter = clinician.post_expect(f"/api/v1/{tenant}/encounters", {
+            "patientId": patient_id, "class": "AMB", "facilityId": facility_id,
+            "location": f"Room {1 + i % 20}", "startedAt": started_at,
+        }, retry_on=(404,))
+        pairs.append((patient_id, encounter["encounterId"]))
+
+    with open(ids_file, "w", encoding="utf-8") as out:
+        out.write("patientId,encounterId\n")
+        for patient_id, encounter_id in pairs:
+            out.write(f"{patient_id},{encounter_id}\n")
+    print(f"setup: tenant {tenant}, facility {facility_id}, {len(pairs)} patients with an open AMB encounter "
+          f"in {time.monotonic() - started:.1f} s -> {ids_file}")
+
+
+# ----------------------------------------------------------------------------------------------------- cpu
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_times() -> dict:
+    """pid -> (group key inputs, utime+stime ticks) for every process we can read."""
+    times = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read().decode("utf-8", "replace")
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime + stime
+        times[int(entry)] = (comm, cmdline, ticks, int(fields[1]))
+    return times
+
+
+def descends_from(pid: int, root: int, table: dict) -> bool:
+    for _ in range(64):
+        if pid == root:
+            return True
+        entry = table.get(pid)
+        if entry is None or entry[3] <= 1:
+            return False
+        pid = entry[3]
+    return False
+
+
+def classify(pid: int, comm: str, cmdline: str, platform_pid: int, bench_root: int, table: dict,
+             bench_db: str = "") -> str:
+    if pid == platform_pid:
+        return "platform JVM (incl. embedded Kafka)"
+    if comm.startswith("postgres"):
+        # backends show "postgres: 15/main: USER DATABASE HOST(PORT) STATE"
+        if bench_db and f" {bench_db} " in cmdline:
+            return "postgres (bench database)"
+        if re.search(r"\(\d+\)|\[local\]", cmdline):
+            return "postgres (other databases: not the bench)"
+        return "postgres (shared: wal writer, checkpointer...)"
+    if descends_from(pid, bench_root, table):
+        return "gatling JVM" if "gatling" in cmdline.lower() and "plexus-classworlds" not in cmdline \
+            else "bench maven"
+    if comm.startswith("redis"):
+        return "redis"
+    if "plexus-classworlds" in cmdline or comm in ("javac", "mvn") or "surefire" in cmdline:
+        return "other builds/tests (not the bench)"
+    return "other"
+
+
+def machine_busy(seconds: float) -> float:
+    """Percentage of the machine's CPU time that was busy over the next few seconds."""
+    start = machine_ticks()
+    time.sleep(seconds)
+    end = machine_ticks()
+    total = end[0] - start[0]
+    return round(100.0 * (total - (end[1] - start[1])) / total, 1) if total else 0.0
+
+
+def machine_ticks() -> tuple:
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields), idle, fields[4]
+
+
+def thread_times(pid: int) -> dict:
+    """tid -> (thread name with its numbers folded to #, utime+stime ticks) for one process's threads."""
+    threads = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return threads
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat", "rb") as f:
+                stat = f.read().decode("utf-8", "replace")
+        except OSError:
+            continue
+        name = re.sub(r"\d+", "#", stat[stat.index("(") + 1:stat.rindex(")")])
+        if name.startswith("http-nio"):
+            name = "http-nio-*-exec (Tomcat)"  # the kernel keeps 15 characters of a thread name
+        fields = stat[stat.rindex(")") + 2:].split()
+        threads[int(tid)] = (name, int(fields[11]) + int(fields[12]))
+    return threads
+
+
+def cpu(platform_pid: int, bench_root: int, out_json: str, max_seconds: float, bench_db: str = "") -> None:
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
+    groups, others, platform_threads = {}, {}, {}
+    start = time.monotonic()
+    previous = process_times()
+    previous_threads = thread_times(platform_pid)
+    machine_start = machine_ticks()
+    machine_end = machine_start
+    elapsed = 0.0
+    while not stop["now"] and time.monotonic() - start < max_seconds:
+        for _ in range(20):  # 2 s, in small steps to stop quickly
+            if stop["now"]:
+                break
+            time.sleep(0.1)
+        current = process_times()
+        current_threads = thread_times(platform_pid)
+        machine_end = machine_ticks()
+        elapsed = time.monotonic() - start
+        for pid, (comm, cmdline, ticks, _) in current.items():
+            before = previous.get(pid)
+            if before is None or before[0] != comm:
+                continue  # a process born between two samples: its first interval is not counted
+            delta = max(0, ticks - before[2])
+            group = classify(pid, comm, cmdline, platform_pid, bench_root, current, bench_db)
+            groups[group] = groups.get(group, 0) + delta
+            if group.startswith("other"):
+                others[comm] = others.get(comm, 0) + delta
+        for tid, (name, ticks) in current_threads.items():
+            before = previous_threads.get(tid)
+            if before is not None:
+                platform_threads[name] = platform_threads.get(name, 0) + max(0, ticks - before[1])
+        previous, previous_threads = current, current_threads
+    total = machine_end[0] - machine_start[0]
+    idle = machine_end[1] - machine_start[1]
+    iowait = machine_end[2] - machine_start[2]
+
+    def cores(table: dict, top: int = 100) -> dict:
+        ranked = sorted(table.items(), key=lambda kv: -kv[1])[:top]
+        return {key: round(ticks / CLOCK_TICKS / elapsed, 2) if elapsed else 0.0 for key, ticks in ranked}
+
+    result = {
+        "seconds": round(elapsed, 1),
+        "cores": os.cpu_count(),
+        "machineBusyPercent": round(100.0 * (total - idle) / total, 1) if total else None,
+        "iowaitPercent": round(100.0 * iowait / total, 1) if total else None,
+        "coresUsed": cores(groups),
+        "otherProcesses": cores(others, 8),
+        "platformThreads": cores(platform_threads, 12),
+    }
+    with open(out_json, "w", encoding="utf-8") as out:
+        json.dump(result, out, indent=2)
+
+
+# ------------------------------------------------------------------------------------------------- summary
+
+def parse_console(log_path: str) -> dict:
+    """Gatling 3.14 writes no stats.json (its figures are inlined in index.html) and a binary simulation.log:
+    the stable source is the console report at the end of the run ("Global Information"), plus the last
+    periodic "Errors" block (cumulative)."""
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    start = text.rfind("---- Global Information")
+    if start < 0:
+        raise SystemExit(f"no Gatling report in {log_path}")
+    figures = {}
+    for line in text[start:].splitlines()[1:]:
+        if not line.startswith("> "):
+            if line.startswith("----") or line.startswith("===="):
+                break
+            continue
+        label, _, rest = line[2:].partition("|")
+        cells = [c.strip() for c in rest.split("|")]
+        figures[label.strip()] = cells  # total, ok, ko
+    errors = []
+    errors_start = text.rfind("---- Errors", 0, start)
+    if errors_start >= 0:
+        for line in text[errors_start:start].splitlines()[1:]:
+            if line.startswith("===="):
+                break
+            if line.startswith("> "):
+                errors.append(" ".join(line[2:].split()))
+    return {"figures": figures, "errors": errors}
+
+
+def summary(batch_size: int, log_path: str, cpu_json: str = None) -> None:
+    report = parse_console(log_path)
+    f = report["figures"]
+
+    def number(label: str, column: int = 0) -> float:
+        value = f.get(label, ["-", "-", "-"])[column]
+        return 0.0 if value in ("-", "") else float(value.replace(",", ""))
+
+    total = int(number("request count"))
+    ok = int(number("request count", 1))
+    ko = int(number("request count", 2))
+    rps = number("mean throughput (rps)")
+    ok_rps = number("mean throughput (rps)", 1)
+    lines = [
+        f"  requests        {total} ({ko} errors, {100.0 * ko / total if total else 0:.2f} %)",
+        f"  requests/s      {rps:.1f} (ok: {ok_rps:.1f})",
+        f"  response (ms)   p50 {number('response time 50th percentile (ms)'):.0f}"
+        f"  p95 {number('response time 95th percentile (ms)'):.0f}"
+        f"  p99 {number('response time 99th percentile (ms)'):.0f}"
+        f"  max {number('max response time (ms)'):.0f}  mean {number('mean response time (ms)'):.0f}",
+    ]
+    if batch_size > 1:
+        lines.append(f"  observations/s  {ok_rps * batch_size:.0f} (ok requests/s x batch size {batch_size})")
+    for error in report["errors"][:5]:
+        lines.append(f"  error           {error}")
+    if cpu_json and os.path.exists(cpu_json):
+        with open(cpu_json, encoding="utf-8") as fp:
+            usage = json.load(fp)
+        split = ", ".join(f"{group} {cores:.2f}" for group, cores in usage["coresUsed"].items() if cores >= 0.01)
+        lines.append(f"  cpu             machine {usage['machineBusyPercent']} % busy of {usage['cores']} cores"
+                     f" (iowait {usage['iowaitPercent']} %) over {usage['seconds']} s; cores used: {split}")
+        threads = ", ".join(f"{name} {c:.2f}" for name, c in usage.get("platformThreads", {}).items() if c >= 0.02)
+        if threads:
+            lines.append(f"  platform thr.   {threads}")
+        others = ", ".join(f"{name} {c:.2f}" for name, c in usage.get("otherProcesses", {}).items() if c >= 0.02)
+        if others:
+            lines.append(f"  other procs     {others}")
+    print("\n".join(lines))
+
+
+def main(argv) -> None:
+    if len(argv) < 2:
+        raise SystemExit(__doc__)
+    command, args = argv[1], argv[2:]
+    if command == "setup":
+        setup(args[0], args[1], args[2], int(args[3]), args[4])
+    elif command == "cpu":
+        cpu(int(args[0]), int(args[1]), args[2], float(args[3]), args[4] if len(args) > 4 else "")
+    elif command == "busy":
+        print(machine_busy(float(args[0]) if args else 3.0))
+    elif command == "summary":
+        summary(int(args[0]), args[1], args[2] if len(args) > 2 else None)
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
