@@ -269,6 +269,21 @@ class ObservationApiTest extends PlatformTest {
     }
 
     @Test
+    void an_observation_recorded_in_a_batch_is_amended_like_any_other() {
+        String tenant = newTenant();
+        String patient = newPatient(tenant, "MRN-1");
+        Api.Response recorded = batch(tenant, List.of(heartRate(patient, null, 61), heartRate(patient, null, 62)));
+        String second = recorded.body().at("/results/1/observationId").asText();
+
+        Api.Response amended = amend(tenant, second);
+
+        assertThat(amended.status()).as(amended.toString()).isEqualTo(200);
+        assertThat(amended.body().get("version").asLong()).isEqualTo(2);
+        assertThat(queryString("select type from " + schema(tenant) + ".domain_event_entry"
+                + " where aggregate_identifier = ? and sequence_number = 0", second)).isEqualTo("Observation");
+    }
+
+    @Test
     void an_observation_entered_in_error_takes_no_amendment_and_no_second_mark() {
         String tenant = newTenant();
         String patient = newPatient(tenant, "MRN-1");

@@ -1,7 +1,6 @@
 package org.clinical.command.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.ConfigurerModule;
 import org.clinical.command.encounter.Encounter;
 import org.clinical.command.encounter.EncounterRegistry;
@@ -44,9 +43,8 @@ public class CommandSideConfiguration {
             configurer.configureAggregate(Facility.class);
             configurer.configureAggregate(Patient.class);
             configurer.configureAggregate(Encounter.class);
-            AggregateConfigurer<Observation> observations = AggregateConfigurer.defaultConfiguration(Observation.class);
-            configurer.configureAggregate(observations);
-            configurer.registerCommandHandler(c -> new ObservationBatch(observations.repository(), subjects));
+            configurer.configureAggregate(Observation.class);
+            configurer.registerCommandHandler(c -> new ObservationBatch(c.eventBus(), subjects));
         };
     }
 

@@ -45,16 +45,24 @@ public class Observation {
         this(command, subjects.lookup(command.patientId(), command.encounterId()));
     }
 
-    /** Records with subjects already looked up: the batch handler looks up a whole batch at once. */
+    /** Records with subjects already looked up. */
     Observation(RecordObservation command, Subject subject) {
+        apply(recorded(command, subject));
+    }
+
+    /**
+     * The rules of recording as a decision: what a valid observation becomes. Recording only ever creates a
+     * new stream, so the batch handler appends these events directly, without an aggregate instance each.
+     */
+    static ObservationRecorded recorded(RecordObservation command, Subject subject) {
         mustNameAPatientOfTheTenant(command, subject);
         if (command.encounterId() != null) {
             encounterMustBeThePatientsAndNotCancelled(command, subject);
         }
         referenceRangeNeedsAQuantity(command.value(), command.referenceRange());
-        apply(new ObservationRecorded(command.observationId(), command.patientId(), command.encounterId(),
+        return new ObservationRecorded(command.observationId(), command.patientId(), command.encounterId(),
                 subject.encounter() == null ? null : subject.encounter().facilityId(), command.code(),
-                command.category(), command.effectiveAt(), command.value(), command.referenceRange()));
+                command.category(), command.effectiveAt(), command.value(), command.referenceRange());
     }
 
     @CommandHandlerInterceptor

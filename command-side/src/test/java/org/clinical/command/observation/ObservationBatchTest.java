@@ -49,14 +49,14 @@ class ObservationBatchTest {
     @BeforeEach
     void setUp() {
         fixture = new AggregateTestFixture<>(Observation.class);
-        fixture.registerAnnotatedCommandHandler(new ObservationBatch(fixture.getRepository(), subjects));
+        fixture.registerAnnotatedCommandHandler(new ObservationBatch(fixture.getEventBus(), subjects));
 
         AggregateConfigurer<Observation> observations = AggregateConfigurer.defaultConfiguration(Observation.class);
         axon = DefaultConfigurer.defaultConfiguration()
                 .configureEmbeddedEventStore(c -> storage)
                 .registerComponent(ObservationSubjects.class, c -> subjects)
                 .configureAggregate(observations)
-                .registerCommandHandler(c -> new ObservationBatch(observations.repository(), subjects))
+                .registerCommandHandler(c -> new ObservationBatch(c.eventBus(), subjects))
                 .start();
     }
 

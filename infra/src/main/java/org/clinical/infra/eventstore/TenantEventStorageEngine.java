@@ -4,6 +4,7 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 
@@ -80,12 +81,18 @@ public class TenantEventStorageEngine extends JdbcEventStorageEngine {
         PreparedStatement statement = connection.prepareStatement(
                 "INSERT INTO " + schema.domainEventTable() + " (" + schema.domainEventFields() + ") "
                         + "VALUES (?,?,?,?,?,?,?,?,?)", new String[]{schema.globalIndexColumn()});
+        MetaData lastMetaData = null;
+        byte[] lastMetaDataBytes = null;
         for (EventMessage<?> eventMessage : events) {
             if (!(eventMessage instanceof DomainEventMessage<?> event)) {
                 throw new IllegalArgumentException("only aggregate events are stored: " + eventMessage);
             }
             SerializedObject<byte[]> payload = event.serializePayload(serializer, byte[].class);
-            SerializedObject<byte[]> metaData = event.serializeMetaData(serializer, byte[].class);
+            if (!event.getMetaData().equals(lastMetaData)) {
+                // the events of one command share their metadata: serialize it once per change, not per event
+                lastMetaData = event.getMetaData();
+                lastMetaDataBytes = event.serializeMetaData(serializer, byte[].class).getData();
+            }
             statement.setString(1, event.getIdentifier());
             statement.setString(2, event.getAggregateIdentifier());
             statement.setLong(3, event.getSequenceNumber());
@@ -94,7 +101,7 @@ public class TenantEventStorageEngine extends JdbcEventStorageEngine {
             statement.setString(6, payload.getType().getName());
             statement.setString(7, payload.getType().getRevision());
             statement.setBytes(8, payload.getData());
-            statement.setBytes(9, metaData.getData());
+            statement.setBytes(9, lastMetaDataBytes);
             statement.addBatch();
         }
         return statement;

@@ -65,6 +65,8 @@ public class Regions implements AutoCloseable {
         config.setMinimumIdle(Math.min(4, poolSize));
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("ApplicationName", "clinical-platform");
+        // No request waits on a row or advisory lock for more than 5 s: it answers 409 and may retry.
+        config.setConnectionInitSql("set lock_timeout = '5s'");
         HikariDataSource dataSource = new HikariDataSource(config);
         return new Region(name, dataSource, new DataSourceTransactionManager(dataSource));
     }

@@ -56,7 +56,7 @@ class JwtDecoderTest {
     private JwtDecoder decoder() {
         JwtProperties properties = new JwtProperties(SECRET,
                 "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks", "unused");
-        return configuration.jwtDecoder(configuration.signingKey(properties), properties);
+        return configuration.jwtDecoder(configuration.signingKey(properties), properties, java.time.Clock.systemUTC());
     }
 
     @Test
@@ -100,5 +100,25 @@ class JwtDecoderTest {
     private static JWTClaimsSet claims(String subject, Instant expiry) {
         return new JWTClaimsSet.Builder().subject(subject).expirationTime(Date.from(expiry))
                 .claim("roles", List.of("clinician")).claim("tenants", List.of("acme")).build();
+    }
+
+    @Test
+    void a_cached_token_is_refused_once_it_expires() throws Exception {
+        SignedJWT token = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims("brief",
+                Instant.now().plusSeconds(60)));
+        token.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+        JwtProperties properties = new JwtProperties(SECRET, null, "unused");
+        var now = new java.util.concurrent.atomic.AtomicReference<>(Instant.now());
+        java.time.Clock clock = new java.time.Clock() {
+            public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+            public Instant instant() { return now.get(); }
+        };
+        JwtDecoder decoder = configuration.jwtDecoder(configuration.signingKey(properties), properties, clock);
+
+        assertThat(decoder.decode(token.serialize()).getSubject()).isEqualTo("brief");
+        assertThat(decoder.decode(token.serialize()).getSubject()).isEqualTo("brief");
+        now.set(Instant.now().plusSeconds(120));
+        assertThatThrownBy(() -> decoder.decode(token.serialize())).isInstanceOf(JwtException.class);
     }
 }
