@@ -3,7 +3,11 @@ package org.clinical.infra.eventstore;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,9 +35,13 @@ public final class CommandReceipt {
                 : Optional.empty();
     }
 
-    synchronized void appended(String aggregateId, long sequenceNumber, long globalIndex) {
-        lastSequences.merge(aggregateId, sequenceNumber, Math::max);
-        position = Math.max(position, globalIndex);
+    synchronized void appended(List<? extends EventMessage<?>> events, long lastGlobalIndex) {
+        for (EventMessage<?> event : events) {
+            if (event instanceof DomainEventMessage<?> domainEvent) {
+                lastSequences.merge(domainEvent.getAggregateIdentifier(), domainEvent.getSequenceNumber(), Math::max);
+            }
+        }
+        position = Math.max(position, lastGlobalIndex);
     }
 
     /** Position in the tenant's event stream of the last event appended, or -1 when nothing was appended. */
