@@ -10,7 +10,7 @@
 # The platform is stopped and the database dropped on exit, whatever happens.
 #
 # Environment overrides (defaults in brackets):
-#   DURATION [60]         measured seconds per simulation     WARMUP [10]       warm-up seconds (0: none)
+#   DURATION [60]         measured seconds per simulation     WARMUP [60]       warm-up seconds (0: none)
 #   USERS [16]            concurrent clients, single          BATCH_USERS [4]   concurrent clients, batches
 #   BATCH_SIZE [500]      observations per batch request       PATIENTS [200]    patients (and encounters) in the pool
 #   BENCH_PORT [18090]    platform HTTP port                   TENANT [bench]    tenant id
@@ -37,7 +37,7 @@ if [ -z "${CLINICAL_JAVA_HOME:-}" ]; then
 fi
 
 DURATION=${DURATION:-60}
-WARMUP=${WARMUP:-30}
+WARMUP=${WARMUP:-60}
 USERS=${USERS:-16}
 BATCH_USERS=${BATCH_USERS:-4}
 BATCH_SIZE=${BATCH_SIZE:-500}
