@@ -106,9 +106,5 @@ public class CommandEndpoint {
         public static Answer created(Object body, long version) {
             return new Answer(201, body, version);
         }
-
-        public static Answer ok(Object body, long version) {
-            return new Answer(200, body, version);
-        }
     }
 }

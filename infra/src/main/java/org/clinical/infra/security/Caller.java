@@ -23,10 +23,6 @@ public record Caller(String subject, List<String> roles, List<String> tenants, L
         return tenants.contains(ALL) || tenants.contains(tenantId);
     }
 
-    public boolean mayTouchRegion(String region) {
-        return regions.contains(ALL) || regions.contains(region);
-    }
-
     public boolean isOperator() {
         return tenants.contains(ALL);
     }

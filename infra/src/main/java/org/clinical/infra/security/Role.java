@@ -7,9 +7,4 @@ public enum Role {
     public String claim() {
         return name().toLowerCase();
     }
-
-    /** The Spring Security authority of the role, e.g. {@code ROLE_clinician}. */
-    public String authority() {
-        return "ROLE_" + claim();
-    }
 }

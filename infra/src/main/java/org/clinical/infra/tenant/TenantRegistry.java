@@ -3,9 +3,11 @@ package org.clinical.infra.tenant;
 import org.clinical.infra.region.Regions;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The tenants of each region, kept in the region's own database ({@code clinical_platform.tenant}), so that
@@ -20,11 +22,11 @@ public class TenantRegistry {
         this.regions = regions;
     }
 
+    private static final String SELECT = "select id, name, region, created_at from clinical_platform.tenant";
+
     public List<Tenant> all() {
-        return regions.names().stream().flatMap(region -> jdbc(region).query(
-                "select id, name, region, created_at from clinical_platform.tenant order by id",
-                (rs, i) -> new Tenant(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getTimestamp(4).toInstant())).stream()).toList();
+        return regions.names().stream().flatMap(region -> jdbc(region).query(SELECT + " order by id",
+                TenantRegistry::tenant).stream()).toList();
     }
 
     /** @return false when a tenant with that id is already registered */
@@ -35,13 +37,17 @@ public class TenantRegistry {
                 tenant.id(), tenant.name(), tenant.region(), Timestamp.from(tenant.createdAt())) == 1;
     }
 
-    public java.util.Optional<Tenant> find(String tenantId) {
-        return all().stream().filter(t -> t.id().equals(tenantId)).findFirst();
+    public Optional<Tenant> find(String tenantId) {
+        return regions.names().stream().flatMap(region -> jdbc(region).query(SELECT + " where id = ?",
+                TenantRegistry::tenant, tenantId).stream()).findFirst();
     }
 
     public boolean exists(String tenantId) {
-        return regions.names().stream().anyMatch(region -> Boolean.TRUE.equals(jdbc(region).queryForObject(
-                "select exists (select 1 from clinical_platform.tenant where id = ?)", Boolean.class, tenantId)));
+        return find(tenantId).isPresent();
+    }
+
+    private static Tenant tenant(ResultSet rs, int row) throws SQLException {
+        return new Tenant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant());
     }
 
     private JdbcTemplate jdbc(String region) {
