@@ -17,6 +17,7 @@ import org.clinical.infra.command.TenantCommandGateway;
 import org.clinical.infra.eventstore.ClinicalSerializer;
 import org.clinical.infra.eventstore.PatientRegisteredUpcaster;
 import org.clinical.infra.eventstore.TenantEventStores;
+import org.clinical.infra.processing.TenantProcessors;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.security.TenantAccess;
 import org.clinical.infra.tenant.TenantActivation;
@@ -128,11 +129,16 @@ public class PlatformConfiguration {
         return new EventUpcasterChain(new PatientRegisteredUpcaster());
     }
 
+    @Bean(destroyMethod = "close")
+    TenantEventStores tenantEventStores(TenantDirectory tenants, Regions regions, Serializer serializer,
+                                        EventUpcasterChain upcasters) {
+        return new TenantEventStores(tenants, regions, serializer, upcasters);
+    }
+
     @Bean
-    MultiTenantEventStore eventStore(TenantDirectory tenants, Regions regions, Serializer serializer,
-                                     EventUpcasterChain upcasters) {
+    MultiTenantEventStore eventStore(TenantEventStores tenantEventStores) {
         return MultiTenantEventStore.builder()
-                .tenantSegmentFactory(new TenantEventStores(tenants, regions, serializer, upcasters))
+                .tenantSegmentFactory(tenantEventStores)
                 .targetTenantResolver((message, known) -> TenantDescriptor.tenantWithId(
                         CommandMetadata.tenantOf(message).orElse("")))
                 .build();
@@ -190,12 +196,33 @@ public class PlatformConfiguration {
         return registration;
     }
 
-    /** A failing event handler stops its processor and retries: events are never skipped. */
+    @Bean(destroyMethod = "close")
+    TenantProcessors tenantProcessors(MultiTenantEventStore eventStore, TenantDirectory tenants, Regions regions,
+                                      Serializer serializer) {
+        return new TenantProcessors(eventStore, tenants, regions, serializer);
+    }
+
+    /**
+     * Every processing group is a per-tenant pooled streaming processor ({@link TenantProcessors}), and a
+     * failing event handler stops its processor and retries: events are never skipped. Applied last, so no
+     * other module's default processor factory replaces it.
+     */
     @Bean
-    ConfigurerModule propagateHandlerErrors() {
-        return configurer -> configurer.eventProcessing(processing -> processing
-                .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance())
-                .registerDefaultErrorHandler(c -> PropagatingErrorHandler.instance()));
+    ConfigurerModule tenantEventProcessing(TenantProcessors processors) {
+        return new ConfigurerModule() {
+            @Override
+            public void configureModule(org.axonframework.config.Configurer configurer) {
+                configurer.eventProcessing(processing -> processing
+                        .registerEventProcessorFactory(processors::build)
+                        .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance())
+                        .registerDefaultErrorHandler(c -> PropagatingErrorHandler.instance()));
+            }
+
+            @Override
+            public int order() {
+                return Integer.MAX_VALUE;
+            }
+        };
     }
 
 }

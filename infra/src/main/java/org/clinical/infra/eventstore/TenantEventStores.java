@@ -12,8 +12,17 @@ import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.TenantDirectory;
 
-/** One event store per tenant: Axon's JDBC engine over the tenant's schema in its region's database. */
-public class TenantEventStores implements TenantEventSegmentFactory {
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One event store per tenant: Axon's JDBC engine over the tenant's schema in its region's database. The stores
+ * are not Axon lifecycle components, so this factory shuts them down (and their event-producer threads, which
+ * feed the tenant's processors) when the platform stops.
+ */
+public class TenantEventStores implements TenantEventSegmentFactory, AutoCloseable {
+
+    private final List<EmbeddedEventStore> created = new CopyOnWriteArrayList<>();
 
     private final TenantDirectory tenants;
     private final Regions regions;
@@ -41,6 +50,16 @@ public class TenantEventStores implements TenantEventSegmentFactory {
                 .upcasterChain(upcasters)
                 .persistenceExceptionResolver(new DuplicateKeyResolver())
                 .dataType(byte[].class));
-        return EmbeddedEventStore.builder().storageEngine(engine).build();
+        EmbeddedEventStore store = EmbeddedEventStore.builder()
+                .storageEngine(engine)
+                .threadFactory(Thread.ofPlatform().name("event-producer-" + tenant.id() + "-", 0).daemon().factory())
+                .build();
+        created.add(store);
+        return store;
+    }
+
+    @Override
+    public void close() {
+        created.forEach(EmbeddedEventStore::shutDown);
     }
 }

@@ -4,12 +4,14 @@ import org.axonframework.extensions.multitenancy.components.MultiTenantAwareComp
 import org.axonframework.extensions.multitenancy.components.TenantDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 
 import java.util.List;
 
 /**
  * Brings a tenant to life on this node: migrates its schema, then registers and starts it on every
- * multi-tenant component (command bus, event store, processors). Runs at start-up for every registered
+ * multi-tenant component, in their order: command bus and event store first, then the processors that read
+ * the event store. Runs at start-up for every registered
  * tenant, and at once for a tenant created while the platform runs: no restart needed.
  */
 public class TenantActivation {
@@ -24,7 +26,7 @@ public class TenantActivation {
                             List<MultiTenantAwareComponent> components) {
         this.schemas = schemas;
         this.directory = directory;
-        this.components = components;
+        this.components = components.stream().sorted(AnnotationAwareOrderComparator.INSTANCE).toList();
     }
 
     public synchronized void activate(Tenant tenant) {

@@ -26,6 +26,18 @@ public final class TestDatabase {
     private TestDatabase() {
     }
 
+    private static void awaitSpringShutdown() {
+        Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("SpringApplicationShutdownHook") && t != Thread.currentThread())
+                .forEach(t -> {
+                    try {
+                        t.join(60_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+    }
+
     public static Connection connect() throws SQLException {
         return DriverManager.getConnection(URL, USER, null);
     }
@@ -34,7 +46,9 @@ public final class TestDatabase {
         return DriverManager.getConnection(EU_URL, USER, null);
     }
 
+    /** Runs after the platform has stopped (its processors release their claims through the database). */
     private static void drop() {
+        awaitSpringShutdown();
         try (Connection c = DriverManager.getConnection(HOST_URL + "postgres", USER, null);
              var st = c.createStatement()) {
             st.execute("drop database if exists " + NAME + " with (force)");

@@ -1,0 +1,145 @@
+package org.clinical.infra.processing;
+
+import org.axonframework.common.Registration;
+import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.EventHandlerInvoker;
+import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.extensions.multitenancy.components.MultiTenantAwareComponent;
+import org.axonframework.extensions.multitenancy.components.TenantDescriptor;
+import org.axonframework.extensions.multitenancy.components.eventhandeling.MultiTenantEventProcessor;
+import org.axonframework.extensions.multitenancy.components.eventstore.MultiTenantEventStore;
+import org.axonframework.messaging.StreamableMessageSource;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.clinical.infra.region.Regions;
+import org.clinical.infra.tenant.Tenant;
+import org.clinical.infra.tenant.TenantDirectory;
+import org.springframework.core.Ordered;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Every processing group runs as one pooled streaming processor per tenant: it reads the tenant's own event
+ * store, keeps its token in the tenant's {@code token_entry}, and handles each batch in one transaction of the
+ * tenant's region database, so read-model rows and the token commit together (exactly-once effect). A failing
+ * handler stops and retries its batch ({@link PropagatingErrorHandler}): no event is skipped. Processors are
+ * registered with Axon as its default processor factory; tenants are added to every processor as they are
+ * activated, at start-up or at runtime. All tenants share a few coordinator and worker threads.
+ */
+public class TenantProcessors implements MultiTenantAwareComponent, Ordered, AutoCloseable {
+
+    private final MultiTenantEventStore eventStore;
+    private final TenantDirectory tenants;
+    private final Regions regions;
+    private final Serializer serializer;
+    private final List<MultiTenantEventProcessor> processors = new CopyOnWriteArrayList<>();
+    private final Set<TenantDescriptor> active = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService coordinators = Executors.newScheduledThreadPool(2,
+            Thread.ofPlatform().name("projection-coordinator-", 0).daemon().factory());
+    private final ScheduledExecutorService workers = Executors.newScheduledThreadPool(4,
+            Thread.ofPlatform().name("projection-worker-", 0).daemon().factory());
+
+    public TenantProcessors(MultiTenantEventStore eventStore, TenantDirectory tenants, Regions regions,
+                            Serializer serializer) {
+        this.eventStore = eventStore;
+        this.tenants = tenants;
+        this.regions = regions;
+        this.serializer = serializer;
+    }
+
+    /** Axon's {@code EventProcessorBuilder}: the processor of one processing group, for every tenant. */
+    public synchronized EventProcessor build(String name, Configuration configuration, EventHandlerInvoker handlers) {
+        MultiTenantEventProcessor processor = MultiTenantEventProcessor.builder()
+                .name(name)
+                .tenantSegmentFactory(tenant -> forTenant(name, handlers, tenant))
+                .build();
+        processors.add(processor);
+        active.forEach(processor::registerAndStartTenant);
+        return processor;
+    }
+
+    @Override
+    public synchronized Registration registerAndStartTenant(TenantDescriptor tenant) {
+        active.add(tenant);
+        processors.forEach(processor -> processor.registerAndStartTenant(tenant));
+        return () -> {
+            active.remove(tenant);
+            processors.forEach(processor -> processor.stopAndRemoveTenant(tenant));
+            return true;
+        };
+    }
+
+    @Override
+    public Registration registerTenant(TenantDescriptor tenant) {
+        return registerAndStartTenant(tenant);
+    }
+
+    /** Activated after the event store and command bus, whose tenant segment it reads. */
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+
+    public List<MultiTenantEventProcessor> processors() {
+        return List.copyOf(processors);
+    }
+
+    private EventProcessor forTenant(String name, EventHandlerInvoker handlers, TenantDescriptor descriptor) {
+        Tenant tenant = tenants.require(descriptor.tenantId());
+        Regions.Region region = regions.region(tenant.region());
+        EventStore source = eventStore.tenantSegments().get(descriptor);
+        if (source == null) {
+            throw new IllegalStateException("tenant " + tenant.id() + " has no event store yet");
+        }
+        return PooledStreamingEventProcessor.builder()
+                .name(name)
+                .eventHandlerInvoker(handlers)
+                .messageSource(source)
+                .tokenStore(tokenStore(tenant, region))
+                .transactionManager(new SpringTransactionManager(region.transactionManager()))
+                .errorHandler(PropagatingErrorHandler.instance())
+                .coordinatorExecutor(coordinators)
+                .workerExecutor(workers)
+                .initialSegmentCount(1)
+                .initialToken(StreamableMessageSource::createTailToken)
+                .batchSize(100)
+                .build();
+    }
+
+    private TokenStore tokenStore(Tenant tenant, Regions.Region region) {
+        return JdbcTokenStore.builder()
+                .connectionProvider(new SpringDataSourceConnectionProvider(region.dataSource()))
+                .schema(TokenSchema.builder()
+                        .setTokenTable(tenant.schema() + ".token_entry")
+                        .setProcessorNameColumn("processor_name")
+                        .setSegmentColumn("segment")
+                        .setTokenColumn("token")
+                        .setTokenTypeColumn("token_type")
+                        .setTimestampColumn("timestamp")
+                        .setOwnerColumn("owner")
+                        .build())
+                .serializer(serializer)
+                .contentType(byte[].class)
+                .claimTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    @Override
+    public void close() {
+        coordinators.shutdownNow();
+        workers.shutdownNow();
+    }
+}
