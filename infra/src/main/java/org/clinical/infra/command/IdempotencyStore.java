@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -21,25 +20,25 @@ public class IdempotencyStore {
     }
 
     /** Waits for any other transaction using the same key in the same tenant, until this one ends. */
-    void claim(DataSource dataSource, String schema, String key) {
-        new JdbcTemplate(dataSource).query("select pg_advisory_xact_lock(hashtextextended(?, 0))",
+    void claim(JdbcTemplate jdbc, String schema, String key) {
+        jdbc.query("select pg_advisory_xact_lock(hashtextextended(?, 0))",
                 rs -> null, schema + ":" + key);
     }
 
-    Optional<Remembered> find(DataSource dataSource, String schema, String key) {
-        return new JdbcTemplate(dataSource).query(
+    Optional<Remembered> find(JdbcTemplate jdbc, String schema, String key) {
+        return jdbc.query(
                 "select request_hash, response::text from " + schema + ".idempotency_key where key = ?",
                 (rs, i) -> new Remembered(rs.getString(1), read(rs.getString(2))), key).stream().findFirst();
     }
 
-    void remember(DataSource dataSource, String schema, String key, String requestHash, CommandResponse response) {
-        new JdbcTemplate(dataSource).update(
+    void remember(JdbcTemplate jdbc, String schema, String key, String requestHash, CommandResponse response) {
+        jdbc.update(
                 "insert into " + schema + ".idempotency_key (key, request_hash, response) values (?, ?, ?::jsonb)",
                 key, requestHash, write(response));
     }
 
-    public int purge(DataSource dataSource, String schema, Duration retention) {
-        return new JdbcTemplate(dataSource).update("delete from " + schema
+    public int purge(JdbcTemplate jdbc, String schema, Duration retention) {
+        return jdbc.update("delete from " + schema
                 + ".idempotency_key where created_at < now() - make_interval(secs => ?)", retention.toSeconds());
     }
 

@@ -48,13 +48,13 @@ public class TenantCommandGateway {
         var region = regions.region(tenant.region());
         try {
             return new TransactionTemplate(region.transactionManager()).execute(tx -> {
-                idempotency.claim(region.dataSource(), tenant.schema(), context.idempotencyKey());
+                idempotency.claim(region.jdbc(), tenant.schema(), context.idempotencyKey());
                 Optional<CommandResponse> earlier = earlierAnswer(context, tenant);
                 if (earlier.isPresent()) {
                     return earlier.get();
                 }
                 CommandResponse response = answer.apply(dispatch(context, command));
-                idempotency.remember(region.dataSource(), tenant.schema(), context.idempotencyKey(),
+                idempotency.remember(region.jdbc(), tenant.schema(), context.idempotencyKey(),
                         context.requestHash(), response);
                 return response;
             });
@@ -65,7 +65,7 @@ public class TenantCommandGateway {
 
     private Optional<CommandResponse> earlierAnswer(CommandContext context, Tenant tenant) {
         var region = regions.region(tenant.region());
-        return idempotency.find(region.dataSource(), tenant.schema(), context.idempotencyKey()).map(remembered -> {
+        return idempotency.find(region.jdbc(), tenant.schema(), context.idempotencyKey()).map(remembered -> {
             if (!remembered.requestHash().equals(context.requestHash())) {
                 throw new IdempotencyKeyReusedException(context.idempotencyKey());
             }

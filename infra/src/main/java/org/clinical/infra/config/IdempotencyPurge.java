@@ -29,7 +29,7 @@ public class IdempotencyPurge {
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
     void purge() {
         tenants.all().forEach(tenant -> {
-            int removed = store.purge(regions.region(tenant.region()).dataSource(), tenant.schema(), retention);
+            int removed = store.purge(regions.region(tenant.region()).jdbc(), tenant.schema(), retention);
             if (removed > 0) {
                 log.info("Forgot {} idempotency keys of tenant {}", removed, tenant.id());
             }

@@ -8,6 +8,7 @@ import org.axonframework.extensions.multitenancy.components.MultiTenantAwareComp
 import org.axonframework.extensions.multitenancy.components.TenantDescriptor;
 import org.axonframework.extensions.multitenancy.components.commandhandeling.MultiTenantCommandBus;
 import org.axonframework.extensions.multitenancy.components.eventstore.MultiTenantEventStore;
+import org.axonframework.messaging.Message;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.clinical.infra.command.CommandMetadata;
@@ -39,6 +40,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 import javax.sql.DataSource;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -139,8 +141,7 @@ public class PlatformConfiguration {
     MultiTenantEventStore eventStore(TenantEventStores tenantEventStores) {
         return MultiTenantEventStore.builder()
                 .tenantSegmentFactory(tenantEventStores)
-                .targetTenantResolver((message, known) -> TenantDescriptor.tenantWithId(
-                        CommandMetadata.tenantOf(message).orElse("")))
+                .targetTenantResolver(PlatformConfiguration::byTenantMetadata)
                 .build();
     }
 
@@ -150,8 +151,7 @@ public class PlatformConfiguration {
     MultiTenantCommandBus multiTenantCommandBus(TenantDirectory tenants, Regions regions) {
         return MultiTenantCommandBus.builder()
                 .tenantSegmentFactory(new TenantCommandBuses(tenants, regions))
-                .targetTenantResolver((message, known) -> TenantDescriptor.tenantWithId(
-                        CommandMetadata.tenantOf(message).orElse("")))
+                .targetTenantResolver(PlatformConfiguration::byTenantMetadata)
                 .build();
     }
 
@@ -159,6 +159,11 @@ public class PlatformConfiguration {
     TenantActivation tenantActivation(TenantSchemas schemas, TenantDirectory directory,
                                       List<MultiTenantAwareComponent> components) {
         return new TenantActivation(schemas, directory, components);
+    }
+
+    /** Routes a message to the tenant named in its metadata (or in that of the command being handled). */
+    private static TenantDescriptor byTenantMetadata(Message<?> message, Collection<TenantDescriptor> known) {
+        return TenantDescriptor.tenantWithId(CommandMetadata.tenantOf(message).orElse(""));
     }
 
     /** At start-up: migrate every region's platform schema, then bring every registered tenant up. */

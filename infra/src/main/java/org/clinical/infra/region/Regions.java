@@ -6,6 +6,7 @@ import org.clinical.infra.config.ClinicalProperties;
 import org.clinical.infra.config.ClinicalProperties.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -68,7 +69,7 @@ public class Regions implements AutoCloseable {
         // No request waits on a row or advisory lock for more than 5 s: it answers 409 and may retry.
         config.setConnectionInitSql("set lock_timeout = '5s'");
         HikariDataSource dataSource = new HikariDataSource(config);
-        return new Region(name, dataSource, new DataSourceTransactionManager(dataSource));
+        return new Region(name, dataSource, new DataSourceTransactionManager(dataSource), new JdbcTemplate(dataSource));
     }
 
     /** The contract says the configured database is created when it does not exist. */
@@ -96,6 +97,8 @@ public class Regions implements AutoCloseable {
         }
     }
 
-    public record Region(String name, HikariDataSource dataSource, PlatformTransactionManager transactionManager) {
+    /** @param jdbc JDBC on the region's pool, joining whatever transaction is bound to the calling thread */
+    public record Region(String name, HikariDataSource dataSource, PlatformTransactionManager transactionManager,
+                         JdbcTemplate jdbc) {
     }
 }

@@ -4,9 +4,6 @@ import org.clinical.infra.command.CommandMetadata;
 import org.clinical.infra.region.Regions;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
  * JDBC on the tenant of the command being handled: its region's database (joining the command's
  * transaction) and its schema-qualified tables.
@@ -15,7 +12,6 @@ public class TenantJdbc {
 
     private final TenantDirectory tenants;
     private final Regions regions;
-    private final Map<String, JdbcTemplate> templates = new ConcurrentHashMap<>();
 
     public TenantJdbc(TenantDirectory tenants, Regions regions) {
         this.tenants = tenants;
@@ -27,8 +23,7 @@ public class TenantJdbc {
     }
 
     public JdbcTemplate jdbc(Tenant tenant) {
-        return templates.computeIfAbsent(tenant.region(),
-                region -> new JdbcTemplate(regions.region(region).dataSource()));
+        return regions.region(tenant.region()).jdbc();
     }
 
     /** A table of the current tenant, schema-qualified: {@code t_acme.patient_registry}. */

@@ -51,7 +51,7 @@ public class TenantRegistry {
     }
 
     private JdbcTemplate jdbc(String region) {
-        return new JdbcTemplate(regions.region(region).dataSource());
+        return regions.region(region).jdbc();
     }
 
 }

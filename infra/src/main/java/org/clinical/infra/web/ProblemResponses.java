@@ -121,6 +121,10 @@ public class ProblemResponses {
 
     @ExceptionHandler(ConcurrencyException.class)
     ProblemDetail concurrency(ConcurrencyException e) {
+        return concurrentModification();
+    }
+
+    private static ProblemDetail concurrentModification() {
         return Problems.of(HttpStatus.CONFLICT, ErrorCode.CONCURRENT_MODIFICATION.slug(), "Concurrent modification",
                 "The record was changed by a concurrent request; read it again and retry");
     }
@@ -128,7 +132,7 @@ public class ProblemResponses {
     @ExceptionHandler(org.springframework.dao.DataIntegrityViolationException.class)
     ProblemDetail integrity(org.springframework.dao.DataIntegrityViolationException e) {
         if (DuplicateKeyResolver.isDuplicateKey(e)) {
-            return concurrency(new ConcurrencyException("duplicate key", e));
+            return concurrentModification();
         }
         throw e;
     }
@@ -136,7 +140,7 @@ public class ProblemResponses {
     /** Lost a lock race (deadlock victim, lock timeout): the client may simply retry. */
     @ExceptionHandler(org.springframework.dao.PessimisticLockingFailureException.class)
     ProblemDetail lockConflict(org.springframework.dao.PessimisticLockingFailureException e) {
-        return concurrency(new ConcurrencyException("lock conflict", e));
+        return concurrentModification();
     }
 
     @ExceptionHandler(IdempotencyKeyReusedException.class)
