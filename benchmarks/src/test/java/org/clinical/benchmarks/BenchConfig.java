@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+
+import static io.gatling.javaapi.http.HttpDsl.http;
 
 /**
  * What every simulation reads from system properties (benchmarks/run.sh sets them all):
@@ -101,6 +104,17 @@ final class BenchConfig {
     };
 
     /** One RecordObservation body: a random vital sign, some time in the last hour. */
+    /** JSON over HTTP to the platform under test, as the pool's clinician; no caching, no Gatling warm-up. */
+    HttpProtocolBuilder protocol() {
+        return http
+                .baseUrl(baseUrl)
+                .acceptHeader("application/json")
+                .contentTypeHeader("application/json")
+                .authorizationHeader("Bearer " + clinicianToken())
+                .disableCaching()
+                .disableWarmUp();
+    }
+
     static String observationJson(String patientId, String encounterId) {
         StringBuilder json = new StringBuilder(400);
         appendObservation(json, patientId, encounterId);

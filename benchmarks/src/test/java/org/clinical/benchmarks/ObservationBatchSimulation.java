@@ -22,13 +22,7 @@ public class ObservationBatchSimulation extends Simulation {
     private final BenchConfig config = new BenchConfig();
     private final int users = config.users(4);
 
-    private final HttpProtocolBuilder protocol = http
-            .baseUrl(config.baseUrl)
-            .acceptHeader("application/json")
-            .contentTypeHeader("application/json")
-            .authorizationHeader("Bearer " + config.clinicianToken())
-            .disableCaching()
-            .disableWarmUp();
+    private final HttpProtocolBuilder protocol = config.protocol();
 
     private final ScenarioBuilder scenario = scenario(
             "RecordObservations batch=" + config.batchSize + " x" + users + config.label)

@@ -21,13 +21,7 @@ public class SingleObservationSimulation extends Simulation {
     private final BenchConfig config = new BenchConfig();
     private final int users = config.users(16);
 
-    private final HttpProtocolBuilder protocol = http
-            .baseUrl(config.baseUrl)
-            .acceptHeader("application/json")
-            .contentTypeHeader("application/json")
-            .authorizationHeader("Bearer " + config.clinicianToken())
-            .disableCaching()
-            .disableWarmUp();
+    private final HttpProtocolBuilder protocol = config.protocol();
 
     private final ScenarioBuilder scenario = scenario("RecordObservation x" + users + config.label)
             .during(config.duration).on(
