@@ -28,11 +28,11 @@ class TenantProcessorsTest extends PlatformTest {
         awaitProbeAt(first, firstPosition);
         awaitProbeAt(second, secondPosition);
 
-        assertThat(queryLong("select count(*) from " + schema(first) + ".probe_patient where mrn = 'MRN-A'"))
+        assertThat(queryLong("select count(*) from " + probe(first) + ".probe_patient where mrn = 'MRN-A'"))
                 .isEqualTo(1);
-        assertThat(queryLong("select count(*) from " + schema(first) + ".probe_patient where mrn = 'MRN-B'"))
+        assertThat(queryLong("select count(*) from " + probe(first) + ".probe_patient where mrn = 'MRN-B'"))
                 .isZero();
-        assertThat(queryLong("select count(*) from " + schema(second) + ".probe_patient")).isEqualTo(1);
+        assertThat(queryLong("select count(*) from " + probe(second) + ".probe_patient")).isEqualTo(1);
         assertThat(queryLong("select count(*) from " + schema(first) + ".token_entry where processor_name = ?",
                 ProbeProjection.NAME)).isEqualTo(1);
     }
@@ -46,9 +46,9 @@ class TenantProcessorsTest extends PlatformTest {
         awaitProbeAt(tenant, after);
 
         assertThat(ProbeProjection.FAILURES.get()).isGreaterThanOrEqualTo(2);
-        assertThat(queryLong("select position from " + schema(tenant) + ".probe_patient where mrn = ?",
+        assertThat(queryLong("select position from " + probe(tenant) + ".probe_patient where mrn = ?",
                 ProbeProjection.FAIL_ONCE)).isEqualTo(failing);
-        assertThat(queryLong("select count(*) from " + schema(tenant) + ".probe_patient")).isEqualTo(2);
+        assertThat(queryLong("select count(*) from " + probe(tenant) + ".probe_patient")).isEqualTo(2);
     }
 
     private long register(String tenant, String mrn) {
@@ -56,6 +56,10 @@ class TenantProcessorsTest extends PlatformTest {
                 .json(patientBody(mrn)).send();
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return created.position();
+    }
+
+    private static String probe(String tenant) {
+        return liveSchema(tenant, ProbeProjection.NAME);
     }
 
     /** Polls the processor's committed token until it reaches the position (at most 30 s). */

@@ -13,10 +13,11 @@ import java.util.Map;
  * @param regions     further regions, each with its own database: a tenant's data lives only there
  * @param pool        connection pool sizes
  * @param idempotency how long {@code Idempotency-Key}s are kept
+ * @param query       limits of the read side
  */
 @ConfigurationProperties(prefix = "clinical")
 public record ClinicalProperties(@DefaultValue Database db, Map<String, Database> regions, @DefaultValue Pool pool,
-                                 @DefaultValue Idempotency idempotency) {
+                                 @DefaultValue Idempotency idempotency, @DefaultValue Query query) {
 
     public static final String DEFAULT_REGION = "default";
 
@@ -32,7 +33,18 @@ public record ClinicalProperties(@DefaultValue Database db, Map<String, Database
         }
     }
 
-    public record Pool(@DefaultValue("24") int commandConnections) {
+    /**
+     * @param commandConnections per region, for commands and projections
+     * @param queryConnections   per region, a separate pool for reads: heavy queries cannot starve commands
+     */
+    public record Pool(@DefaultValue("24") int commandConnections, @DefaultValue("16") int queryConnections) {
+    }
+
+    /**
+     * @param timeout         no read statement runs longer (PostgreSQL {@code statement_timeout})
+     * @param minPositionWait how long a read with {@code X-Min-Position} waits for the projections
+     */
+    public record Query(@DefaultValue("5s") Duration timeout, @DefaultValue("2s") Duration minPositionWait) {
     }
 
     public record Idempotency(@DefaultValue("48h") Duration retention) {

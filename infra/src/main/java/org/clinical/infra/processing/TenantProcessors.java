@@ -3,6 +3,8 @@ package org.clinical.infra.processing;
 import org.axonframework.common.Registration;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.EventHandlerInvoker;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
@@ -28,6 +30,7 @@ import org.springframework.core.Ordered;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,12 +53,14 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
 
     private static final Logger log = LoggerFactory.getLogger(TenantProcessors.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final int LIVE_BATCH_SIZE = 100;
 
     private final MultiTenantEventStore eventStore;
     private final TenantDirectory tenants;
     private final Regions regions;
     private final Serializer serializer;
     private final List<MultiTenantEventProcessor> processors = new CopyOnWriteArrayList<>();
+    private final Map<String, EventHandlerInvoker> handlersByGroup = new ConcurrentHashMap<>();
     private final Set<TenantDescriptor> active = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
     private final ScheduledExecutorService coordinators = Executors.newScheduledThreadPool(2,
@@ -78,8 +83,51 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
                 .tenantSegmentFactory(tenant -> forTenant(name, handlers, tenant))
                 .build();
         processors.add(processor);
+        handlersByGroup.put(name, handlers);
         active.forEach(processor::registerAndStartTenant);
         return processor;
+    }
+
+    /** The processing groups, by name. */
+    public Set<String> groups() {
+        return Set.copyOf(handlersByGroup.keySet());
+    }
+
+    /**
+     * A processor of its own for one tenant, reading that tenant's events from the first one with the handlers
+     * of {@code group}, under another name (so its token is its own). The caller starts and stops it; its
+     * interceptor tells the handlers where to write.
+     */
+    public PooledStreamingEventProcessor replay(String group, String tenantId, String replayName, int batchSize,
+                                                MessageHandlerInterceptor<? super EventMessage<?>> interceptor) {
+        EventHandlerInvoker handlers = handlersByGroup.get(group);
+        if (handlers == null) {
+            throw new IllegalArgumentException("no processing group " + group);
+        }
+        PooledStreamingEventProcessor processor = processor(replayName, handlers,
+                TenantDescriptor.tenantWithId(tenantId), batchSize);
+        processor.registerHandlerInterceptor(interceptor);
+        return processor;
+    }
+
+    /** Stops the tenant's processor of one group and waits until it has stopped; see {@link #startLive}. */
+    public void stopLive(String group, String tenantId) {
+        processor(group).stopAndRemoveTenant(TenantDescriptor.tenantWithId(tenantId));
+    }
+
+    public void startLive(String group, String tenantId) {
+        processor(group).registerAndStartTenant(TenantDescriptor.tenantWithId(tenantId));
+    }
+
+    /** The token store of a tenant: its {@code token_entry} table. */
+    public TokenStore tokenStore(String tenantId) {
+        Tenant tenant = tenants.require(tenantId);
+        return tokenStore(tenant, regions.region(tenant.region()));
+    }
+
+    private MultiTenantEventProcessor processor(String group) {
+        return processors.stream().filter(p -> p.getName().equals(group)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no processing group " + group));
     }
 
     @Override
@@ -109,6 +157,11 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
     }
 
     private EventProcessor forTenant(String name, EventHandlerInvoker handlers, TenantDescriptor descriptor) {
+        return processor(name, handlers, descriptor, LIVE_BATCH_SIZE);
+    }
+
+    private PooledStreamingEventProcessor processor(String name, EventHandlerInvoker handlers,
+                                                    TenantDescriptor descriptor, int batchSize) {
         Tenant tenant = tenants.require(descriptor.tenantId());
         Regions.Region region = regions.region(tenant.region());
         EventStore source = eventStore.tenantSegments().get(descriptor);
@@ -126,7 +179,7 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
                 .workerExecutor(workers)
                 .initialSegmentCount(1)
                 .initialToken(StreamableMessageSource::createTailToken)
-                .batchSize(100)
+                .batchSize(batchSize)
                 .build();
     }
 

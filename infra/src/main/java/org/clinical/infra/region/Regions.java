@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.clinical.infra.config.ClinicalProperties;
 import org.clinical.infra.config.ClinicalProperties.Database;
+import org.clinical.infra.config.ClinicalProperties.Pool;
+import org.clinical.infra.config.ClinicalProperties.Query;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,7 +33,7 @@ public class Regions implements AutoCloseable {
         Map<String, Database> databases = new LinkedHashMap<>();
         databases.put(ClinicalProperties.DEFAULT_REGION, properties.db());
         databases.putAll(properties.regions());
-        databases.forEach((name, db) -> regions.put(name, open(name, db, properties.pool().commandConnections())));
+        databases.forEach((name, db) -> regions.put(name, open(name, db, properties.pool(), properties.query())));
     }
 
     public Region region(String name) {
@@ -52,24 +54,44 @@ public class Regions implements AutoCloseable {
 
     @Override
     public void close() {
-        regions.values().forEach(r -> r.dataSource().close());
+        regions.values().forEach(r -> {
+            r.dataSource().close();
+            ((HikariDataSource) r.queryJdbc().getDataSource()).close();
+        });
     }
 
-    private static Region open(String name, Database db, int poolSize) {
+    private static Region open(String name, Database db, Pool pool, Query query) {
         createDatabaseIfMissing(db);
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("region-" + name);
-        config.setJdbcUrl(db.url());
-        config.setUsername(db.userOrOsUser());
-        config.setPassword(db.password());
-        config.setMaximumPoolSize(poolSize);
-        config.setMinimumIdle(Math.min(4, poolSize));
-        config.addDataSourceProperty("reWriteBatchedInserts", "true");
-        config.addDataSourceProperty("ApplicationName", "clinical-platform");
+        HikariConfig config = config(db, "region-" + name, pool.commandConnections());
         // No request waits on a row or advisory lock for more than 5 s: it answers 409 and may retry.
         config.setConnectionInitSql("set lock_timeout = '5s'");
         HikariDataSource dataSource = new HikariDataSource(config);
-        return new Region(name, dataSource, new DataSourceTransactionManager(dataSource), new JdbcTemplate(dataSource));
+        return new Region(name, dataSource, new DataSourceTransactionManager(dataSource), new JdbcTemplate(dataSource),
+                queryJdbc(db, name, pool, query));
+    }
+
+    /** Reads get their own read-only pool, and no statement of theirs runs longer than the query timeout. */
+    private static JdbcTemplate queryJdbc(Database db, String name, Pool pool, Query query) {
+        HikariConfig config = config(db, "query-" + name, pool.queryConnections());
+        config.setReadOnly(true);
+        config.setConnectionTimeout(Math.max(250, query.timeout().toMillis()));
+        config.setConnectionInitSql("set statement_timeout = " + query.timeout().toMillis());
+        JdbcTemplate jdbc = new JdbcTemplate(new HikariDataSource(config));
+        jdbc.setQueryTimeout((int) Math.max(1, query.timeout().toSeconds()));
+        return jdbc;
+    }
+
+    private static HikariConfig config(Database db, String poolName, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(poolName);
+        config.setJdbcUrl(db.url());
+        config.setUsername(db.userOrOsUser());
+        config.setPassword(db.password());
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(Math.min(4, size));
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.addDataSourceProperty("ApplicationName", "clinical-platform");
+        return config;
     }
 
     /** The contract says the configured database is created when it does not exist. */
@@ -97,8 +119,11 @@ public class Regions implements AutoCloseable {
         }
     }
 
-    /** @param jdbc JDBC on the region's pool, joining whatever transaction is bound to the calling thread */
+    /**
+     * @param jdbc      JDBC on the region's pool, joining whatever transaction is bound to the calling thread
+     * @param queryJdbc JDBC on the region's read-only query pool, with the query timeout
+     */
     public record Region(String name, HikariDataSource dataSource, PlatformTransactionManager transactionManager,
-                         JdbcTemplate jdbc) {
+                         JdbcTemplate jdbc, JdbcTemplate queryJdbc) {
     }
 }

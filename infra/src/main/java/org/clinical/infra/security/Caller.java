@@ -23,6 +23,11 @@ public record Caller(String subject, List<String> roles, List<String> tenants, L
         return tenants.contains(ALL) || tenants.contains(tenantId);
     }
 
+    /** Region-wide reads need the region in the token's {@code regions}. */
+    public boolean mayTouchRegion(String region) {
+        return regions.contains(ALL) || regions.contains(region);
+    }
+
     public boolean isOperator() {
         return tenants.contains(ALL);
     }

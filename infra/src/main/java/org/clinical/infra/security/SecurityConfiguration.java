@@ -58,7 +58,13 @@ public class SecurityConfiguration {
                                 "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error").permitAll()
                         .requestMatchers("/api/v1/tenants", "/api/v1/tenants/*").hasRole(Role.ADMIN.claim())
                         .requestMatchers(HttpMethod.POST, "/api/v1/*/facilities").hasRole(Role.ADMIN.claim())
-                        .requestMatchers(HttpMethod.POST, "/api/v1/*/projections/**").hasRole(Role.ADMIN.claim())
+                        .requestMatchers("/api/v1/*/projections", "/api/v1/*/projections/**")
+                        .hasRole(Role.ADMIN.claim())
+                        .requestMatchers(HttpMethod.GET, "/api/v1/regions/*/analytics/**", "/api/v1/*/analytics/**")
+                        .hasRole(Role.ANALYST.claim())
+                        .requestMatchers(HttpMethod.GET, "/api/v1/*/patients", "/api/v1/*/patients/**",
+                                "/api/v1/*/census").hasAnyRole(Role.CLINICIAN.claim(), Role.ANALYST.claim(),
+                                Role.AUDITOR.claim())
                         .requestMatchers(HttpMethod.POST, "/api/v1/*/patients/**", "/api/v1/*/encounters/**",
                                 "/api/v1/*/observations/**").hasRole(Role.CLINICIAN.claim())
                         .requestMatchers(HttpMethod.PUT, "/api/v1/*/patients/**").hasRole(Role.CLINICIAN.claim())

@@ -106,6 +106,31 @@ public class ProblemResponses {
         return Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
     }
 
+    @ExceptionHandler(ConflictException.class)
+    ProblemDetail conflict(ConflictException e) {
+        return Problems.of(HttpStatus.CONFLICT, e.slug(), "Conflict", e.getMessage());
+    }
+
+    /** Read-your-writes could not be honoured within the wait: the client retries after a second. */
+    @ExceptionHandler(ProjectionsBehindException.class)
+    org.springframework.http.ResponseEntity<ProblemDetail> behind(ProjectionsBehindException e) {
+        return org.springframework.http.ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(org.springframework.http.HttpHeaders.RETRY_AFTER, "1")
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "projections-behind", "Read models behind",
+                        e.getMessage()));
+    }
+
+    /** A read ran into the query timeout: it holds no connection longer, and says so. */
+    @ExceptionHandler(org.springframework.dao.QueryTimeoutException.class)
+    org.springframework.http.ResponseEntity<ProblemDetail> queryTimeout(org.springframework.dao.QueryTimeoutException e) {
+        return org.springframework.http.ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(org.springframework.http.HttpHeaders.RETRY_AFTER, "5")
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "query-timeout", "Query timeout",
+                        "The query ran longer than the query timeout; narrow it (dates, codes) or retry"));
+    }
+
     @ExceptionHandler(AggregateNotFoundException.class)
     ProblemDetail aggregateNotFound(AggregateNotFoundException e) {
         return Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found",

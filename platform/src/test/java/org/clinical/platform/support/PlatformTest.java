@@ -148,6 +148,13 @@ public abstract class PlatformTest {
         return "t_" + tenant.replace('-', '_');
     }
 
+    /** The schema of the live generation of a projection's read model, e.g. {@code r_acme__patients_1}. */
+    protected static String liveSchema(String tenant, String projection) {
+        long generation = queryLong("select live from " + schema(tenant) + ".projection_generation where name = ?",
+                projection);
+        return "r_" + tenant.replace('-', '_') + "__" + projection + "_" + generation;
+    }
+
     /** How many events of the given contract type (e.g. {@code PatientRegistered}) the tenant's store holds. */
     protected static long eventCount(String tenant, String payloadType) {
         return queryLong("select count(*) from " + schema(tenant) + ".domain_event_entry where payload_type = ?",

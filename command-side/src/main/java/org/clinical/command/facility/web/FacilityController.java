@@ -11,7 +11,7 @@ import jakarta.validation.constraints.Size;
 import org.clinical.command.web.CommandEndpoint;
 import org.clinical.command.web.CommandEndpoint.Answer;
 import org.clinical.command.web.EdgeClock;
-import org.clinical.command.web.Page;
+import org.clinical.infra.web.Page;
 import org.clinical.events.facility.FacilityId;
 import org.clinical.events.facility.FacilityType;
 import org.clinical.events.facility.RegisterFacility;

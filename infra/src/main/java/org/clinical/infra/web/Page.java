@@ -1,6 +1,5 @@
-package org.clinical.command.web;
+package org.clinical.infra.web;
 
-import org.clinical.infra.web.BadRequestException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,0 +1,71 @@
+package org.clinical.projections.config;
+
+import org.axonframework.serialization.Serializer;
+import org.clinical.infra.config.ClinicalProperties;
+import org.clinical.infra.processing.TenantProcessors;
+import org.clinical.infra.region.Regions;
+import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.projections.readmodel.Generations;
+import org.clinical.projections.readmodel.Projection.ProjectionSupport;
+import org.clinical.projections.readmodel.ProjectionPositions;
+import org.clinical.projections.readmodel.ReadModel;
+import org.clinical.projections.readmodel.ReadModelChanges;
+import org.clinical.projections.rebuild.ProjectionRebuilds;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Wiring of the read side's machinery: generations, positions, rebuilds. Each projection declares its ReadModel. */
+@Configuration
+public class ProjectionsConfiguration {
+
+    @Bean
+    Generations generations(List<ReadModel> readModels, TenantDirectory tenants, Regions regions) {
+        return new Generations(readModels, tenants, regions);
+    }
+
+    @Bean
+    ProjectionPositions projectionPositions(Regions regions, Serializer serializer) {
+        return new ProjectionPositions(regions, serializer);
+    }
+
+    @Bean
+    ProjectionSupport projectionSupport(TenantDirectory tenants, Regions regions, Generations generations,
+                                        ProjectionPositions positions, ObjectProvider<ReadModelChanges> changes) {
+        return new ProjectionSupport(tenants, regions, generations, positions,
+                new LazyChanges(changes));
+    }
+
+    /** The old generation is dropped when no query can still be reading it: twice the query timeout. */
+    @Bean(destroyMethod = "close")
+    ProjectionRebuilds projectionRebuilds(TenantProcessors processors, Generations generations,
+                                          ProjectionPositions positions, TenantDirectory tenants, Regions regions,
+                                          ObjectProvider<ReadModelChanges> changes, ClinicalProperties properties) {
+        return new ProjectionRebuilds(processors, generations, positions, tenants, regions, new LazyChanges(changes),
+                properties.query().timeout().multipliedBy(2).plus(Duration.ofSeconds(1)));
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void resumeRebuilds(ApplicationReadyEvent ready) {
+        ready.getApplicationContext().getBean(ProjectionRebuilds.class).resumeAll();
+    }
+
+    /** The query side's cache listens, when it is there; looked up when first told. */
+    private record LazyChanges(ObjectProvider<ReadModelChanges> provider) implements ReadModelChanges {
+
+        @Override
+        public void patientsChanged(org.clinical.infra.tenant.Tenant tenant, java.util.Collection<String> ids) {
+            provider.orderedStream().forEach(c -> c.patientsChanged(tenant, ids));
+        }
+
+        @Override
+        public void rebuilt(org.clinical.infra.tenant.Tenant tenant, String projection) {
+            provider.orderedStream().forEach(c -> c.rebuilt(tenant, projection));
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package org.clinical.projections.readmodel;
+
+import org.axonframework.common.Registration;
+import org.axonframework.extensions.multitenancy.components.MultiTenantAwareComponent;
+import org.axonframework.extensions.multitenancy.components.TenantDescriptor;
+import org.clinical.infra.region.Regions;
+import org.clinical.infra.tenant.Tenant;
+import org.clinical.infra.tenant.TenantDirectory;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which generation of each read model a tenant's reads use. Every generation is a schema of its own, made
+ * from the projection's DDL; a rebuild fills a new generation while reads keep using the live one, and
+ * {@link #switchTo} makes the new one live in one transaction, together with the analysts' views. Before a
+ * tenant's processors start, its first generations exist.
+ */
+public class Generations implements MultiTenantAwareComponent, Ordered {
+
+    private final List<ReadModel> readModels;
+    private final TenantDirectory tenants;
+    private final Regions regions;
+    private final Map<String, Map<String, Integer>> live = new ConcurrentHashMap<>();
+
+    public Generations(List<ReadModel> readModels, TenantDirectory tenants, Regions regions) {
+        this.readModels = List.copyOf(readModels);
+        this.tenants = tenants;
+        this.regions = regions;
+    }
+
+    public List<ReadModel> readModels() {
+        return readModels;
+    }
+
+    public Optional<ReadModel> readModel(String name) {
+        return readModels.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+
+    /** The schema the tenant's reads of this projection use now. */
+    public String liveSchema(Tenant tenant, String projection) {
+        Integer generation = live.getOrDefault(tenant.id(), Map.of()).get(projection);
+        if (generation == null) {
+            throw new IllegalStateException("projection " + projection + " of tenant " + tenant.id() + " not ready");
+        }
+        return tenant.readModelSchema(projection, generation);
+    }
+
+    public int liveGeneration(Tenant tenant, String projection) {
+        return live.get(tenant.id()).get(projection);
+    }
+
+    /** Rows of {@code projection_generation}: name, live, building. */
+    public List<Map<String, Object>> rows(Tenant tenant) {
+        return jdbc(tenant).queryForList("select name, live, building, building_since from "
+                + tenant.schema() + ".projection_generation order by name");
+    }
+
+    /**
+     * Creates the next generation's empty schema and records it as being built; answers its number, or empty
+     * when one is being built already.
+     */
+    public Optional<Integer> startBuilding(Tenant tenant, ReadModel model) {
+        return transaction(tenant).execute(tx -> {
+            Integer next = jdbc(tenant).query("select live, building from " + tenant.schema()
+                            + ".projection_generation where name = ? for update",
+                    rs -> rs.next() && rs.getObject("building") == null ? rs.getInt("live") + 1 : null,
+                    model.name());
+            if (next == null) {
+                return Optional.<Integer>empty();
+            }
+            createSchema(tenant, model, next);
+            jdbc(tenant).update("update " + tenant.schema() + ".projection_generation"
+                    + " set building = ?, building_since = now() where name = ?", next, model.name());
+            return Optional.of(next);
+        });
+    }
+
+    /**
+     * Makes {@code generation} live: the generation row and the analysts' views change in one transaction,
+     * together with whatever {@code alsoInTransaction} writes (the processor's token). Answers the schema of the
+     * generation that stopped being live.
+     */
+    public String switchTo(Tenant tenant, ReadModel model, int generation, Runnable alsoInTransaction) {
+        String old = liveSchema(tenant, model.name());
+        transaction(tenant).executeWithoutResult(tx -> {
+            alsoInTransaction.run();
+            jdbc(tenant).update("update " + tenant.schema() + ".projection_generation"
+                    + " set live = ?, building = null, building_since = null, switched_at = now() where name = ?",
+                    generation, model.name());
+            createViews(tenant, model, tenant.readModelSchema(model.name(), generation));
+        });
+        live.get(tenant.id()).put(model.name(), generation);
+        return old;
+    }
+
+    /** Gives up a generation being built: its schema goes, the live one stays. */
+    public void abandon(Tenant tenant, ReadModel model, int generation) {
+        jdbc(tenant).update("update " + tenant.schema() + ".projection_generation"
+                + " set building = null, building_since = null where name = ? and building = ?", model.name(), generation);
+        drop(tenant, tenant.readModelSchema(model.name(), generation));
+    }
+
+    public void drop(Tenant tenant, String schema) {
+        jdbc(tenant).execute("drop schema if exists " + schema + " cascade");
+    }
+
+    @Override
+    public Registration registerAndStartTenant(TenantDescriptor descriptor) {
+        Tenant tenant = tenants.require(descriptor.tenantId());
+        Map<String, Integer> generations = new ConcurrentHashMap<>();
+        transaction(tenant).executeWithoutResult(tx -> {
+            AnalystRole.ensure(jdbc(tenant), tenant);
+            for (ReadModel model : readModels) {
+                Integer generation = jdbc(tenant).query("select live from " + tenant.schema()
+                        + ".projection_generation where name = ?", rs -> rs.next() ? rs.getInt(1) : null, model.name());
+                if (generation == null) {
+                    generation = 1;
+                    createSchema(tenant, model, generation);
+                    jdbc(tenant).update("insert into " + tenant.schema() + ".projection_generation (name, live)"
+                            + " values (?, ?)", model.name(), generation);
+                    createViews(tenant, model, tenant.readModelSchema(model.name(), generation));
+                }
+                generations.put(model.name(), generation);
+            }
+        });
+        live.put(tenant.id(), generations);
+        return () -> live.remove(tenant.id()) != null;
+    }
+
+    @Override
+    public Registration registerTenant(TenantDescriptor tenant) {
+        return registerAndStartTenant(tenant);
+    }
+
+    /** After the tenant's schema and event store, before its processors. */
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE - 100;
+    }
+
+    private void createSchema(Tenant tenant, ReadModel model, int generation) {
+        String schema = tenant.readModelSchema(model.name(), generation);
+        JdbcTemplate jdbc = jdbc(tenant);
+        jdbc.execute("drop schema if exists " + schema + " cascade");
+        jdbc.execute("create schema " + schema);
+        jdbc.execute("set local search_path to " + schema + ", public");
+        jdbc.execute(resource(model.ddl()));
+        jdbc.execute("set local search_path to default");
+    }
+
+    private void createViews(Tenant tenant, ReadModel model, String readModelSchema) {
+        if (model.views() == null) {
+            return;
+        }
+        JdbcTemplate jdbc = jdbc(tenant);
+        jdbc.execute(resource(model.views()).replace("{rm}", readModelSchema).replace("{a}", tenant.analyticsSchema()));
+        jdbc.execute("grant select on all tables in schema " + tenant.analyticsSchema() + " to " + tenant.analystRole());
+    }
+
+    private JdbcTemplate jdbc(Tenant tenant) {
+        return regions.region(tenant.region()).jdbc();
+    }
+
+    private TransactionTemplate transaction(Tenant tenant) {
+        return new TransactionTemplate(regions.region(tenant.region()).transactionManager());
+    }
+
+    static String resource(String path) {
+        try {
+            return new ClassPathResource(path).getContentAsString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package org.clinical.projections.readmodel;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * What a projection owns in the database: the DDL of its read-model tables (run in a fresh schema for every
+ * generation, unqualified names) and the analysts' views over them (run in the tenant's analytics schema,
+ * {@code {rm}} naming the live read-model schema). Both are classpath resources next to the projection.
+ *
+ * @param name  the processing group's name: lower case, at most 12 characters, no "__"
+ * @param ddl   classpath resource of the tables' DDL
+ * @param views classpath resource of the analysts' views, {@code null} when there are none
+ */
+public record ReadModel(String name, String ddl, String views) {
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{1,11}");
+
+    public ReadModel {
+        Objects.requireNonNull(ddl, "ddl");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("bad projection name " + name);
+        }
+    }
+}

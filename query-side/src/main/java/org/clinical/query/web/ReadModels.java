@@ -1,0 +1,99 @@
+package org.clinical.query.web;
+
+import org.clinical.infra.region.Regions;
+import org.clinical.infra.security.TenantAccess;
+import org.clinical.infra.tenant.Tenant;
+import org.clinical.infra.web.BadRequestException;
+import org.clinical.infra.web.ProjectionsBehindException;
+import org.clinical.projections.readmodel.Generations;
+import org.clinical.projections.readmodel.ProjectionPositions;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Where a read starts: the caller may touch the tenant (else 404), the read models have reached the
+ * {@code X-Min-Position} the client asked for (waiting up to the configured time, then 503), and the read gets
+ * the query pool of the tenant's region and the live schemas of the projections it reads.
+ */
+public class ReadModels {
+
+    public static final String MIN_POSITION = "X-Min-Position";
+
+    private final TenantAccess access;
+    private final Generations generations;
+    private final ProjectionPositions positions;
+    private final Regions regions;
+    private final Duration wait;
+
+    public ReadModels(TenantAccess access, Generations generations, ProjectionPositions positions, Regions regions,
+                      Duration wait) {
+        this.access = access;
+        this.generations = generations;
+        this.positions = positions;
+        this.regions = regions;
+        this.wait = wait;
+    }
+
+    /**
+     * @param minPosition the {@code X-Min-Position} header, or null
+     * @param projections the projections the read uses: it waits for them only
+     */
+    public Read read(String tenantId, String minPosition, String... projections) {
+        Tenant tenant = access.require(tenantId);
+        awaitPosition(tenant, minPosition, List.of(projections));
+        Map<String, String> schemas = java.util.Arrays.stream(projections)
+                .collect(Collectors.toMap(p -> p, p -> generations.liveSchema(tenant, p)));
+        return new Read(tenant, regions.region(tenant.region()).queryJdbc(), schemas);
+    }
+
+    private void awaitPosition(Tenant tenant, String header, List<String> projections) {
+        if (header == null || header.isBlank()) {
+            return;
+        }
+        long position;
+        try {
+            position = Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            throw new BadRequestException(MIN_POSITION, "must be an event position as returned in X-Event-Position");
+        }
+        if (position < 0) {
+            throw new BadRequestException(MIN_POSITION, "must not be negative");
+        }
+        try {
+            if (!positions.await(tenant, projections, position, wait)) {
+                throw new ProjectionsBehindException(position);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProjectionsBehindException(position);
+        }
+    }
+
+    /**
+     * One read: the tenant, JDBC on its region's query pool (read-only, statement timeout), and SQL where
+     * {@code {patients}}, {@code {encounters}}... name the live schema of that projection.
+     */
+    public record Read(Tenant tenant, org.springframework.jdbc.core.JdbcTemplate jdbc, Map<String, String> schemas) {
+
+        private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z][a-z0-9]*)}");
+
+        public String sql(String sql) {
+            Matcher m = PLACEHOLDER.matcher(sql);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String schema = schemas.get(m.group(1));
+                if (schema == null) {
+                    throw new IllegalArgumentException("read does not use projection " + m.group(1));
+                }
+                m.appendReplacement(out, schema);
+            }
+            m.appendTail(out);
+            return out.toString();
+        }
+    }
+}
