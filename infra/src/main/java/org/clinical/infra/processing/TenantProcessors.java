@@ -63,8 +63,13 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
     private final Map<String, EventHandlerInvoker> handlersByGroup = new ConcurrentHashMap<>();
     private final Set<TenantDescriptor> active = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
-    private final ScheduledExecutorService coordinators = Executors.newScheduledThreadPool(2,
-            Thread.ofPlatform().name("projection-coordinator-", 0).daemon().factory());
+    /**
+     * Single-threaded on purpose: Axon's coordinator can lose a stop request when two threads run the same
+     * coordinator at once (the second run returns at once on its processing gate, and the first may then wait
+     * for events that never come), so {@code shutdownAsync()} would never complete. Each processor is bound to
+     * one of these single threads.
+     */
+    private final List<ScheduledExecutorService> coordinators = List.of(coordinatorThread(0), coordinatorThread(1));
     private final ScheduledExecutorService workers = Executors.newScheduledThreadPool(4,
             Thread.ofPlatform().name("projection-worker-", 0).daemon().factory());
 
@@ -112,7 +117,17 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
 
     /** Stops the tenant's processor of one group and waits until it has stopped; see {@link #startLive}. */
     public void stopLive(String group, String tenantId) {
-        processor(group).stopAndRemoveTenant(TenantDescriptor.tenantWithId(tenantId));
+        EventProcessor live = processor(group).tenantSegments().remove(TenantDescriptor.tenantWithId(tenantId));
+        if (live == null) {
+            return;
+        }
+        try {
+            live.shutdownAsync().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn("Processor {} of tenant {} did not stop cleanly within {}", group, tenantId, STOP_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public void startLive(String group, String tenantId) {
@@ -175,7 +190,8 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
                 .tokenStore(tokenStore(tenant, region))
                 .transactionManager(new SpringTransactionManager(region.transactionManager()))
                 .errorHandler(PropagatingErrorHandler.instance())
-                .coordinatorExecutor(coordinators)
+                .coordinatorExecutor(coordinators.get(Math.floorMod((name + "/" + tenant.id()).hashCode(),
+                        coordinators.size())))
                 .workerExecutor(workers)
                 .initialSegmentCount(1)
                 .initialToken(StreamableMessageSource::createTailToken)
@@ -242,9 +258,14 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
         return Integer.MAX_VALUE;
     }
 
+    private static ScheduledExecutorService coordinatorThread(int index) {
+        return Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("projection-coordinator-" + index).daemon().factory());
+    }
+
     @Override
     public void close() {
-        coordinators.shutdownNow();
+        coordinators.forEach(ScheduledExecutorService::shutdownNow);
         workers.shutdownNow();
     }
 }
