@@ -32,7 +32,8 @@ import java.util.UUID;
  * The patients read model: one row per patient with its demographics, status (merged, deceased) and version,
  * plus the parts of its names and its identifiers for search. Each handler queues one guarded write (a row
  * only moves forward: {@code version < ?}); the name parts and identifiers of the patients a batch touched
- * are rewritten from their rows in {@link #finish}, set-based.
+ * are rewritten from their rows in {@link #finish}, set-based. The version is the one commands answer and
+ * accept in If-Match: the aggregate's sequence number + 1.
  */
 @Component
 @ProcessingGroup(PatientProjection.NAME)
@@ -54,7 +55,7 @@ public class PatientProjection extends Projection {
     }
 
     @EventHandler
-    void on(PatientRegistered event, EventMessage<?> message, @SequenceNumber long version, @Timestamp Instant at) {
+    void on(PatientRegistered event, EventMessage<?> message, @SequenceNumber long sequence, @Timestamp Instant at) {
         Demographics d = event.demographics();
         ReadModelBatch batch = changed(message, event.patientId(), true);
         batch.add("insert into {s}.patient (patient_id, mrn, family, given, birth_date, gender, identifiers, telecom,"
@@ -62,12 +63,12 @@ public class PatientProjection extends Projection {
                         + " values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, lower(public.unaccent(?)))"
                         + " on conflict (patient_id) do nothing",
                 event.patientId().value(), event.mrn().value(), d.name().family(), given(d), d.birthDate(),
-                gender(d), json(d.identifiers()), json(d.telecom()), json(d.address()), version,
+                gender(d), json(d.identifiers()), json(d.telecom()), json(d.address()), sequence + 1,
                 time(at), time(at), sortKey(d));
     }
 
     @EventHandler
-    void on(PatientDemographicsUpdated event, EventMessage<?> message, @SequenceNumber long version,
+    void on(PatientDemographicsUpdated event, EventMessage<?> message, @SequenceNumber long sequence,
             @Timestamp Instant at) {
         Demographics d = event.demographics();
         changed(message, event.patientId(), true).add("update {s}.patient set family = ?, given = ?, birth_date = ?,"
@@ -75,22 +76,22 @@ public class PatientProjection extends Projection {
                         + " sort_key = lower(public.unaccent(?)), version = ?, updated_at = ?"
                         + " where patient_id = ? and version < ?",
                 d.name().family(), given(d), d.birthDate(), gender(d), json(d.identifiers()), json(d.telecom()),
-                json(d.address()), sortKey(d), version, time(at), event.patientId().value(), version);
+                json(d.address()), sortKey(d), sequence + 1, time(at), event.patientId().value(), sequence + 1);
     }
 
     /** The merged patient stops being active and points to the survivor; the survivor's row is unchanged. */
     @EventHandler
-    void on(PatientMerged event, EventMessage<?> message, @SequenceNumber long version, @Timestamp Instant at) {
+    void on(PatientMerged event, EventMessage<?> message, @SequenceNumber long sequence, @Timestamp Instant at) {
         changed(message, event.patientId(), false).add("update {s}.patient set active = false, merged_into = ?,"
                         + " version = ?, updated_at = ? where patient_id = ? and version < ?",
-                event.survivorId().value(), version, time(at), event.patientId().value(), version);
+                event.survivorId().value(), sequence + 1, time(at), event.patientId().value(), sequence + 1);
     }
 
     @EventHandler
-    void on(PatientDeceased event, EventMessage<?> message, @SequenceNumber long version, @Timestamp Instant at) {
+    void on(PatientDeceased event, EventMessage<?> message, @SequenceNumber long sequence, @Timestamp Instant at) {
         changed(message, event.patientId(), false).add("update {s}.patient set deceased_at = ?, version = ?,"
                         + " updated_at = ? where patient_id = ? and version < ?",
-                time(event.deceasedAt()), version, time(at), event.patientId().value(), version);
+                time(event.deceasedAt()), sequence + 1, time(at), event.patientId().value(), sequence + 1);
     }
 
     /** Name parts and identifiers of the renamed patients, rewritten from their rows in two statements each. */
