@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole platform on a random port, against the machine's PostgreSQL (a database of its own for this test
- * run), Redis and an in-process Kafka broker; requests carry real signed tokens.
+ * run), a redis-server of its own ({@link TestRedis}) and an in-process Kafka broker; requests carry real signed tokens.
  */
 @SpringBootTest(classes = ClinicalPlatformApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class PlatformTest {
@@ -52,6 +52,7 @@ public abstract class PlatformTest {
         registry.add("clinical.regions.eu.user", () -> TestDatabase.USER);
         registry.add("clinical.jwt.secret", () -> Tokens.SECRET);
         registry.add("clinical.kafka.embedded-port", () -> "0");
+        registry.add("spring.data.redis.url", TestRedis::url);
     }
 
     @BeforeEach

@@ -1,0 +1,221 @@
+package org.clinical.query.cache;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.clinical.infra.tenant.Tenant;
+import org.clinical.projections.readmodel.ReadModelChanges;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Patient reads answered from Redis, never older than the read models.
+ *
+ * <p>Keys carry the tenant as a hash tag and the tenant's epoch: {@code clinical:{t}:e<epoch>:patient:<id>:summary}.
+ * After a batch commits, the projections evict its patients' keys and raise each patient's generation
+ * ({@code clinical:{t}:patient:<id>:gen}); a rebuilt read model raises the tenant's epoch, so older keys are
+ * never read again. A miss remembers the epoch and generation it saw before reading PostgreSQL, and its fill
+ * is written only if neither moved since ({@link CacheScripts#FILL}): a reader that loaded the old rows before
+ * an eviction cannot put them back after it.
+ *
+ * <p>Redis is a fast path only: when it fails, reads go to PostgreSQL and skip Redis for
+ * {@link CacheProperties#retryAfter}. An eviction that could not be made leaves its tenant dirty: nothing is
+ * read from Redis for it until its epoch has been raised, which drops whatever the failed eviction missed.
+ */
+public class PatientCache implements ReadModelChanges {
+
+    public enum Part { SUMMARY, VITALS }
+
+    private static final Logger log = LoggerFactory.getLogger(PatientCache.class);
+
+    private final StringRedisTemplate redis;
+    private final ObjectMapper json;
+    private final CacheProperties properties;
+    private final Map<Part, Map<String, Counter>> counters = new EnumMap<>(Part.class);
+    private final Counter evictionErrors;
+    private final Set<String> dirtyTenants = ConcurrentHashMap.newKeySet();
+    private volatile long skipUntil = System.nanoTime();
+
+    public PatientCache(StringRedisTemplate redis, ObjectMapper json, CacheProperties properties,
+                        MeterRegistry meters) {
+        this.redis = redis;
+        this.json = json;
+        this.properties = properties;
+        for (Part part : Part.values()) {
+            Map<String, Counter> byResult = new ConcurrentHashMap<>();
+            for (String result : List.of("hit", "miss", "error", "bypass")) {
+                byResult.put(result, Counter.builder("clinical.cache.requests")
+                        .description("Patient reads by cache outcome: bypass = Redis skipped after a failure")
+                        .tag("cache", name(part)).tag("result", result).register(meters));
+            }
+            counters.put(part, byResult);
+        }
+        this.evictionErrors = Counter.builder("clinical.cache.evictions.failed")
+                .description("Evictions Redis could not take; their tenants' epochs are raised once it is back")
+                .register(meters);
+    }
+
+    /**
+     * The cached answer, or {@code load}'s (cached when not null). {@code load} answers null for a patient
+     * the read model does not know; that is never cached.
+     */
+    public <T> T read(Tenant tenant, UUID patientId, Part part, Class<T> type, Supplier<T> load) {
+        Lookup lookup = lookup(tenant, patientId, part);
+        if (lookup != null && lookup.value() != null) {
+            try {
+                T cached = json.readValue(lookup.value(), type);
+                count(part, "hit");
+                return cached;
+            } catch (JsonProcessingException e) {
+                log.warn("unreadable cache entry {}, read from PostgreSQL instead", lookup.key(), e);
+            }
+        }
+        T loaded = load.get();
+        if (lookup != null) {
+            count(part, "miss");
+            if (loaded != null) {
+                fill(lookup, part, loaded);
+            }
+        }
+        return loaded;
+    }
+
+    @Override
+    public void patientsChanged(Tenant tenant, Collection<String> patientIds) {
+        if (!usable()) {
+            dirtyTenants.add(tenant.id());
+            return;
+        }
+        List<String> args = new ArrayList<>(patientIds.size() + 1);
+        args.add(prefix(tenant));
+        args.addAll(patientIds);
+        try {
+            redis.execute(CacheScripts.EVICT, List.of(epochKey(tenant)), args.toArray());
+        } catch (RuntimeException e) {
+            evictionFailed(tenant, e);
+        }
+    }
+
+    @Override
+    public void rebuilt(Tenant tenant, String projection) {
+        if (!usable()) {
+            dirtyTenants.add(tenant.id());
+            return;
+        }
+        try {
+            redis.opsForValue().increment(epochKey(tenant));
+        } catch (RuntimeException e) {
+            evictionFailed(tenant, e);
+        }
+    }
+
+    /** Epoch, generation and cached value, read in one round trip; null when Redis is not used now. */
+    private Lookup lookup(Tenant tenant, UUID patientId, Part part) {
+        if (!usable()) {
+            count(part, "bypass");
+            return null;
+        }
+        if (dirtyTenants.contains(tenant.id()) && !raiseDirtyEpochs()) {
+            count(part, "error");
+            return null;
+        }
+        String prefix = prefix(tenant);
+        try {
+            List<?> found = redis.execute(CacheScripts.READ, List.of(epochKey(tenant), generationKey(prefix, patientId)),
+                    prefix + "e", ":patient:" + patientId + ":" + name(part));
+            String epoch = (String) found.get(0);
+            return new Lookup(tenant, patientId, epoch, (String) found.get(1),
+                    prefix + "e" + epoch + ":patient:" + patientId + ":" + name(part),
+                    found.size() > 2 ? (String) found.get(2) : null);
+        } catch (RuntimeException e) {
+            failed(e);
+            count(part, "error");
+            return null;
+        }
+    }
+
+    private void fill(Lookup lookup, Part part, Object value) {
+        Duration ttl = part == Part.SUMMARY ? properties.summaryTtl() : properties.vitalsTtl();
+        try {
+            redis.execute(CacheScripts.FILL,
+                    List.of(epochKey(lookup.tenant()), generationKey(prefix(lookup.tenant()), lookup.patientId()),
+                            lookup.key()),
+                    lookup.epoch(), lookup.generation(), json.writeValueAsString(value), String.valueOf(ttl.toMillis()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot cache " + value.getClass().getSimpleName(), e);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /** Raises the epoch of every tenant whose eviction failed; answers whether all are clean again. */
+    private synchronized boolean raiseDirtyEpochs() {
+        try {
+            for (String tenantId : List.copyOf(dirtyTenants)) {
+                redis.opsForValue().increment(epochKey(tenantId));
+                dirtyTenants.remove(tenantId);
+            }
+            return true;
+        } catch (RuntimeException e) {
+            failed(e);
+            return false;
+        }
+    }
+
+    private void evictionFailed(Tenant tenant, RuntimeException e) {
+        dirtyTenants.add(tenant.id());
+        evictionErrors.increment();
+        failed(e);
+    }
+
+    private boolean usable() {
+        return System.nanoTime() - skipUntil >= 0;
+    }
+
+    private void failed(RuntimeException e) {
+        if (usable()) {
+            log.warn("Redis failed, patient reads go to PostgreSQL for {}: {}", properties.retryAfter(), e.toString());
+        }
+        skipUntil = System.nanoTime() + properties.retryAfter().toNanos();
+    }
+
+    private void count(Part part, String result) {
+        counters.get(part).get(result).increment();
+    }
+
+    private static String name(Part part) {
+        return part.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String prefix(Tenant tenant) {
+        return "clinical:{" + tenant.id() + "}:";
+    }
+
+    private static String epochKey(Tenant tenant) {
+        return epochKey(tenant.id());
+    }
+
+    private static String epochKey(String tenantId) {
+        return "clinical:{" + tenantId + "}:epoch";
+    }
+
+    private static String generationKey(String prefix, UUID patientId) {
+        return prefix + "patient:" + patientId + ":gen";
+    }
+
+    private record Lookup(Tenant tenant, UUID patientId, String epoch, String generation, String key, String value) {
+    }
+}

@@ -1,0 +1,113 @@
+package org.clinical.query.patient;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import org.clinical.infra.web.NotFoundException;
+import org.clinical.infra.web.Page;
+import org.clinical.query.cache.PatientCache;
+import org.clinical.query.patient.PatientSummary.Found;
+import org.clinical.query.patient.PatientSummary.LatestVitals;
+import org.clinical.query.web.ReadModels;
+import org.clinical.query.web.ReadModels.Read;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.Arrays;
+import java.util.UUID;
+
+@RestController
+@RequestMapping("/api/v1/{tenant}/patients")
+@Tag(name = "Reads")
+public class PatientReadController {
+
+    private final ReadModels readModels;
+    private final PatientReads reads;
+    private final PatientSearch search;
+    private final PatientCache cache;
+
+    public PatientReadController(ReadModels readModels, PatientReads reads, PatientSearch search, PatientCache cache) {
+        this.readModels = readModels;
+        this.reads = reads;
+        this.search = search;
+        this.cache = cache;
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "The patient summary: demographics, status, the open encounter and the latest vital signs",
+            description = "ETag is the patient's version; If-None-Match with it answers 304. A merged patient"
+                    + " answers 200 with mergedInto set: reads point to the survivor. 404 for an unknown patient.")
+    public ResponseEntity<PatientSummary> summary(@PathVariable("tenant") String tenant, @PathVariable("id") String id,
+                                                  HttpServletRequest request) {
+        Read read = reads.summaryRead(tenant, request.getHeader(ReadModels.MIN_POSITION));
+        UUID patientId = patientId(id);
+        PatientSummary summary = cache.read(read.tenant(), patientId, PatientCache.Part.SUMMARY, PatientSummary.class,
+                () -> reads.summary(read, patientId));
+        if (summary == null) {
+            throw unknown(id);
+        }
+        String etag = "\"" + summary.version() + "\"";
+        ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
+        if (matches(request.getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+            answer = ResponseEntity.status(HttpStatus.NOT_MODIFIED);
+            summary = null;
+        }
+        return answer.eTag(etag).cacheControl(CacheControl.noCache().cachePrivate()).body(summary);
+    }
+
+    @GetMapping("/{id}/vitals/latest")
+    @Operation(summary = "The latest value of each vital-sign code of the patient: {items: [...]}; 404 for an unknown patient")
+    public LatestVitals latestVitals(@PathVariable("tenant") String tenant, @PathVariable("id") String id,
+                                     HttpServletRequest request) {
+        Read read = reads.vitalsRead(tenant, request.getHeader(ReadModels.MIN_POSITION));
+        UUID patientId = patientId(id);
+        LatestVitals vitals = cache.read(read.tenant(), patientId, PatientCache.Part.VITALS, LatestVitals.class,
+                () -> reads.latestVitals(read, patientId));
+        if (vitals == null) {
+            throw unknown(id);
+        }
+        return vitals;
+    }
+
+    @GetMapping
+    @Operation(summary = "Search patients by name, MRN and birth date (filters combine with AND; none: every patient)",
+            description = "Each word or hyphen-separated part of name must match a part of the family or given names,"
+                    + " case- and accent-insensitively, as a prefix or fuzzily (trigram similarity >= 0.3, e.g."
+                    + " 'mueller' finds 'Müller'). Ordered by name then patientId; cursor-paginated.")
+    public Page<Found> search(@PathVariable("tenant") String tenant,
+                              @Parameter(description = "words of the family or given names") @RequestParam(name = "name", required = false) String name,
+                              @RequestParam(name = "mrn", required = false) String mrn,
+                              @Parameter(description = "YYYY-MM-DD") @RequestParam(name = "birthDate", required = false) String birthDate,
+                              @RequestParam(name = "limit", required = false) Integer limit,
+                              @RequestParam(name = "cursor", required = false) String cursor,
+                              HttpServletRequest request) {
+        Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), "patients");
+        return search.search(read, new PatientSearch.Criteria(name, mrn, birthDate, limit, cursor));
+    }
+
+    private static UUID patientId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw unknown(id);
+        }
+    }
+
+    private static NotFoundException unknown(String id) {
+        return new NotFoundException("no patient " + id + " in this tenant");
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        return ifNoneMatch != null && Arrays.stream(ifNoneMatch.split(","))
+                .map(String::trim).map(t -> t.startsWith("W/") ? t.substring(2) : t)
+                .anyMatch(t -> t.equals("*") || t.equals(etag));
+    }
+}
