@@ -33,14 +33,24 @@ create unique index patient_mrn on patient (mrn);
 create index patient_birth_date on patient (birth_date);
 create index patient_sort on patient (sort_key, patient_id);
 
--- Every word or hyphen-separated part of the family and given names, lower(unaccent(...)).
+-- Every word or hyphen-separated part of the family and given names, lower(unaccent(...)), with the patient's
+-- sort key so a search sorts its matches from this index alone.
 create table patient_name_part (
     part       text not null,
     patient_id uuid not null,
+    sort_key   text not null,
     primary key (patient_id, part)
 );
-create index patient_name_part_trgm on patient_name_part using gin (part public.gin_trgm_ops);
-create index patient_name_part_prefix on patient_name_part (part text_pattern_ops, patient_id);
+create index patient_name_part_word on patient_name_part (part, sort_key, patient_id);
+
+-- The vocabulary of name parts: every distinct part ever seen (thousands of words, not one per patient).
+-- A search first finds the words its query matches here, by prefix (btree) or by trigram similarity
+-- (GiST, nearest first), then the patients by exact part.
+create table name_word (
+    word text primary key
+);
+create index name_word_trgm on name_word using gist (word public.gist_trgm_ops);
+create index name_word_prefix on name_word (word text_pattern_ops);
 
 create table patient_identifier (
     patient_id uuid not null,

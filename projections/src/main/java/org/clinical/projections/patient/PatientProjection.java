@@ -103,11 +103,13 @@ public class PatientProjection extends Projection {
         }
         String[] ids = renamed.stream().map(UUID::toString).toArray(String[]::new);
         batch.add("delete from {s}.patient_name_part where patient_id = any(?::uuid[])", (Object) ids);
-        batch.add("insert into {s}.patient_name_part (patient_id, part)"
-                + " select distinct p.patient_id, lower(public.unaccent(w))"
+        batch.add("insert into {s}.patient_name_part (patient_id, part, sort_key)"
+                + " select distinct p.patient_id, lower(public.unaccent(w)), p.sort_key"
                 + " from {s}.patient p, unnest(array_prepend(p.family, p.given)) n,"
                 + " regexp_split_to_table(n, '[[:space:]-]+') w"
                 + " where p.patient_id = any(?::uuid[]) and w <> ''", (Object) ids);
+        batch.add("insert into {s}.name_word (word) select distinct part from {s}.patient_name_part"
+                + " where patient_id = any(?::uuid[]) on conflict do nothing", (Object) ids);
         batch.add("delete from {s}.patient_identifier where patient_id = any(?::uuid[])", (Object) ids);
         batch.add("insert into {s}.patient_identifier (patient_id, system, value)"
                 + " select distinct p.patient_id, coalesce(i->>'system', ''), i->>'value'"

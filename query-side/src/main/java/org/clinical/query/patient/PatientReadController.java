@@ -12,8 +12,6 @@ import org.clinical.query.patient.PatientSummary.LatestVitals;
 import org.clinical.query.web.ReadModels;
 import org.clinical.query.web.ReadModels.Read;
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,7 +19,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.util.Arrays;
 import java.util.UUID;
 
 @RestController
@@ -43,7 +40,9 @@ public class PatientReadController {
 
     @GetMapping("/{id}")
     @Operation(summary = "The patient summary: demographics, status, the open encounter and the latest vital signs",
-            description = "ETag is the patient's version; If-None-Match with it answers 304. A merged patient"
+            description = "ETag is the patient record's version, the one If-Match takes on its commands. It is not"
+                    + " a validator for conditional GETs (If-None-Match is ignored): the summary also holds the open"
+                    + " encounter and vital signs, which change without it. A merged patient"
                     + " answers 200 with mergedInto set: reads point to the survivor. 404 for an unknown patient.")
     public ResponseEntity<PatientSummary> summary(@PathVariable("tenant") String tenant, @PathVariable("id") String id,
                                                   HttpServletRequest request) {
@@ -54,13 +53,8 @@ public class PatientReadController {
         if (summary == null) {
             throw unknown(id);
         }
-        String etag = "\"" + summary.version() + "\"";
-        ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
-        if (matches(request.getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
-            answer = ResponseEntity.status(HttpStatus.NOT_MODIFIED);
-            summary = null;
-        }
-        return answer.eTag(etag).cacheControl(CacheControl.noCache().cachePrivate()).body(summary);
+        return ResponseEntity.ok().eTag("\"" + summary.version() + "\"")
+                .cacheControl(CacheControl.noCache().cachePrivate()).body(summary);
     }
 
     @GetMapping("/{id}/vitals/latest")
@@ -105,9 +99,4 @@ public class PatientReadController {
         return new NotFoundException("no patient " + id + " in this tenant");
     }
 
-    private static boolean matches(String ifNoneMatch, String etag) {
-        return ifNoneMatch != null && Arrays.stream(ifNoneMatch.split(","))
-                .map(String::trim).map(t -> t.startsWith("W/") ? t.substring(2) : t)
-                .anyMatch(t -> t.equals("*") || t.equals(etag));
-    }
 }

@@ -7,6 +7,12 @@ import org.clinical.query.patient.PatientSummary.Name;
 import org.clinical.query.web.ReadModels.Read;
 import org.springframework.stereotype.Component;
 
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.RowMapper;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -36,37 +42,145 @@ public class PatientSearch {
         int limit = Page.limit(criteria.limit());
         LocalDate birthDate = birthDate(criteria.birthDate());
         Cursor after = Cursor.decode(criteria.cursor());
-        List<String> words = words(read, criteria.name());
-        StringBuilder sql = new StringBuilder("select p.patient_id, p.mrn, p.family, p.given, p.birth_date, p.gender,"
-                + " p.active, p.deceased_at, p.merged_into, p.sort_key from {patients}.patient p where true");
+        List<String[]> vocabularies = new ArrayList<>();
+        for (String word : words(read, criteria.name())) {
+            String[] matching = vocabulary(read, word);
+            if (matching.length == 0) {
+                return new Page<>(List.of(), null);
+            }
+            vocabularies.add(matching);
+        }
+        boolean filtered = (criteria.mrn() != null && !criteria.mrn().isEmpty()) || birthDate != null;
+        int collectBy = filtered || vocabularies.isEmpty() ? -1 : rarest(read, vocabularies);
+        boolean walk = !filtered && collectBy < 0 && !vocabularies.isEmpty();
         List<Object> args = new ArrayList<>();
-        if (criteria.mrn() != null && !criteria.mrn().isEmpty()) {
-            sql.append(" and p.mrn = ?");
-            args.add(criteria.mrn());
+        StringBuilder sql = new StringBuilder(SELECT);
+        if (collectBy >= 0) {
+            // The few patients of the rarest word, sorted from the name-part index, the page joined last.
+            sql.append(" from (select n.sort_key, n.patient_id from {patients}.patient_name_part n"
+                    + " where n.part = any(?::text[])");
+            args.add(vocabularies.get(collectBy));
+            appendOtherWords(sql, args, vocabularies, collectBy, "n");
+            appendAfter(sql, args, after, "n");
+            sql.append(" group by n.sort_key, n.patient_id order by n.sort_key, n.patient_id limit ?) c"
+                    + " join {patients}.patient p on p.patient_id = c.patient_id order by c.sort_key, c.patient_id");
+            args.add(limit + 1);
+        } else {
+            // Walks the patients in result order (or the few of an MRN or birth date), checking each one's words.
+            sql.append(" from {patients}.patient p where true");
+            if (criteria.mrn() != null && !criteria.mrn().isEmpty()) {
+                sql.append(" and p.mrn = ?");
+                args.add(criteria.mrn());
+            }
+            if (birthDate != null) {
+                sql.append(" and p.birth_date = ?");
+                args.add(birthDate);
+            }
+            appendOtherWords(sql, args, vocabularies, -1, "p");
+            appendAfter(sql, args, after, "p");
+            sql.append(" order by p.sort_key, p.patient_id limit ?");
+            args.add(limit + 1);
         }
-        if (birthDate != null) {
-            sql.append(" and p.birth_date = ?");
-            args.add(birthDate);
+        RowMapper<Row> mapper = (rs, i) -> new Row(new Found(
+                rs.getObject(1, UUID.class), rs.getString(2), new Name(rs.getString(3), PatientReads.strings(rs.getArray(4))),
+                rs.getObject(5, LocalDate.class), rs.getString(6), rs.getBoolean(7), PatientReads.instant(rs, 8),
+                rs.getObject(9, UUID.class)), rs.getString(10));
+        List<Row> rows = walk ? walking(read, read.sql(sql.toString()), args, mapper)
+                : read.jdbc().query(read.sql(sql.toString()), mapper, args.toArray());
+        Page<Row> page = Page.of(rows, limit, row -> Cursor.encode(row.sortKey(), row.item().patientId()));
+        return new Page<>(page.items().stream().map(Row::item).toList(), page.nextCursor());
+    }
+
+    private static final String SELECT = "select p.patient_id, p.mrn, p.family, p.given, p.birth_date, p.gender,"
+            + " p.active, p.deceased_at, p.merged_into, p.sort_key";
+
+    /**
+     * A common word matches many patients: walking the sort index and checking each patient's parts fills a
+     * page after a few hundred rows, but the planner cannot know the array matches densely and would sort all
+     * matches instead. So this one query runs with sorting (and parallel workers, pure overhead here) off.
+     */
+    private static List<Row> walking(Read read, String sql, List<Object> args, RowMapper<Row> mapper) {
+        return read.jdbc().execute((ConnectionCallback<List<Row>>) connection -> {
+            connection.setAutoCommit(false);
+            try (Statement settings = connection.createStatement()) {
+                settings.execute("set local enable_sort = off; set local max_parallel_workers_per_gather = 0");
+                try (PreparedStatement query = connection.prepareStatement(sql)) {
+                    for (int i = 0; i < args.size(); i++) {
+                        query.setObject(i + 1, args.get(i));
+                    }
+                    List<Row> rows = new ArrayList<>();
+                    try (ResultSet rs = query.executeQuery()) {
+                        while (rs.next()) {
+                            rows.add(mapper.mapRow(rs, rows.size()));
+                        }
+                    }
+                    return rows;
+                }
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        });
+    }
+
+    /** Each word but {@code except} must match one of the patient's parts: a primary-key probe per patient. */
+    private static void appendOtherWords(StringBuilder sql, List<Object> args, List<String[]> vocabularies,
+                                         int except, String alias) {
+        for (int i = 0; i < vocabularies.size(); i++) {
+            if (i != except) {
+                sql.append(" and exists (select 1 from {patients}.patient_name_part m where m.patient_id = ")
+                        .append(alias).append(".patient_id and m.part = any(?::text[]))");
+                args.add(vocabularies.get(i));
+            }
         }
-        for (String word : words) {
-            sql.append(" and p.patient_id in (select n.patient_id from {patients}.patient_name_part n"
-                    + " where n.part like ? or n.part operator(public.%) ?)");
-            args.add(escapeLike(word) + "%");
-            args.add(word);
-        }
+    }
+
+    private static void appendAfter(StringBuilder sql, List<Object> args, Cursor after, String alias) {
         if (after != null) {
-            sql.append(" and (p.sort_key, p.patient_id) > (?, ?)");
+            sql.append(" and (").append(alias).append(".sort_key, ").append(alias).append(".patient_id) > (?, ?)");
             args.add(after.sortKey());
             args.add(after.patientId());
         }
-        sql.append(" order by p.sort_key, p.patient_id limit ?");
-        args.add(limit + 1);
-        List<Row> rows = read.jdbc().query(read.sql(sql.toString()), (rs, i) -> new Row(new Found(
-                rs.getObject(1, UUID.class), rs.getString(2), new Name(rs.getString(3), PatientReads.strings(rs.getArray(4))),
-                rs.getObject(5, LocalDate.class), rs.getString(6), rs.getBoolean(7), PatientReads.instant(rs, 8),
-                rs.getObject(9, UUID.class)), rs.getString(10)), args.toArray());
-        Page<Row> page = Page.of(rows, limit, row -> Cursor.encode(row.sortKey(), row.item().patientId()));
-        return new Page<>(page.items().stream().map(Row::item).toList(), page.nextCursor());
+    }
+
+    /** Above this many patients for its rarest word, a search walks the sorted patients instead of sorting matches. */
+    static final int COLLECT_AT_MOST = 2000;
+
+    /** How many fuzzy neighbours of a query word count at most (nearest first). */
+    static final int FUZZY_WORDS = 50;
+
+    /**
+     * The vocabulary words a query word matches: as a prefix (btree), or by trigram similarity at pg_trgm's
+     * threshold (0.3), the {@value #FUZZY_WORDS} nearest (GiST).
+     */
+    private static String[] vocabulary(Read read, String word) {
+        return read.jdbc().queryForList(read.sql("select word from {patients}.name_word where word like ?"
+                        + " union select word from (select word from {patients}.name_word"
+                        + " where word operator(public.%) ? order by word operator(public.<->) ? limit "
+                        + FUZZY_WORDS + ") f"), String.class, escapeLike(word) + "%", word, word)
+                .toArray(String[]::new);
+    }
+
+    /**
+     * Two plans, chosen per query. When some word matches few patients (at most {@value #COLLECT_AT_MOST}), those
+     * are collected by exact part and sorted: the answer index of the other words. When every word is common,
+     * the patients are walked in result order and each is checked by its parts' primary key: matches are dense,
+     * so a page fills after a few hundred rows. Answers the index of the word to collect by, or -1 to walk.
+     */
+    private static int rarest(Read read, List<String[]> vocabularies) {
+        int best = -1;
+        long fewest = Long.MAX_VALUE;
+        for (int i = 0; i < vocabularies.size(); i++) {
+            Long patients = read.jdbc().queryForObject(read.sql("select count(*) from (select 1 from"
+                    + " {patients}.patient_name_part where part = any(?::text[]) limit " + (COLLECT_AT_MOST + 1)
+                    + ") x"), Long.class, (Object) vocabularies.get(i));
+            if (patients != null && patients < fewest) {
+                fewest = patients;
+                best = i;
+            }
+        }
+        // One common word: walk. Several: collect by the rarest, the others rarely all match the same patients.
+        return fewest <= COLLECT_AT_MOST || vocabularies.size() > 1 ? best : -1;
     }
 
     /** The words of the name, normalized by PostgreSQL itself so they compare exactly as the stored parts. */
