@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  * of quantity values per code, UTC day and facility. Handlers only collect the batch's changes in memory; at
  * commit {@link #finish} writes them set-based: one batched insert of the new rows (after making their monthly
  * partitions), one read and one batched update of the rows of earlier batches that were amended or entered in
- * error, and one batched upsert per statistics table.
+ * error, and one batched upsert per statistics table. An observation's version is its aggregate sequence number
+ * plus one, as in the ETag of its commands.
  */
 @Component
 @ProcessingGroup(ObservationProjection.NAME)
@@ -53,24 +54,24 @@ public class ObservationProjection extends Projection {
     }
 
     @EventHandler
-    void on(ObservationRecorded event, TrackedEventMessage<?> message, @SequenceNumber long version,
+    void on(ObservationRecorded event, TrackedEventMessage<?> message, @SequenceNumber long sequence,
             @Timestamp Instant at) {
         batch(message);
-        changes().recorded.putIfAbsent(event.observationId().value(), ObservationRow.recorded(event, version, at));
+        changes().recorded.putIfAbsent(event.observationId().value(), ObservationRow.recorded(event, sequence + 1, at));
     }
 
     @EventHandler
-    void on(ObservationAmended event, TrackedEventMessage<?> message, @SequenceNumber long version,
+    void on(ObservationAmended event, TrackedEventMessage<?> message, @SequenceNumber long sequence,
             @Timestamp Instant at) {
         batch(message);
-        change(new ObservationChanges.Change(event.observationId().value(), event, null, version, at));
+        change(new ObservationChanges.Change(event.observationId().value(), event, null, sequence + 1, at));
     }
 
     @EventHandler
-    void on(ObservationEnteredInError event, TrackedEventMessage<?> message, @SequenceNumber long version,
+    void on(ObservationEnteredInError event, TrackedEventMessage<?> message, @SequenceNumber long sequence,
             @Timestamp Instant at) {
         batch(message);
-        change(new ObservationChanges.Change(event.observationId().value(), null, event.reason(), version, at));
+        change(new ObservationChanges.Change(event.observationId().value(), null, event.reason(), sequence + 1, at));
     }
 
     private void change(ObservationChanges.Change change) {
