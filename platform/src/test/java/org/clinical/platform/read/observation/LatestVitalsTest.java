@@ -63,7 +63,7 @@ class LatestVitalsTest extends ObservationReadsSupport {
     }
 
     @Test
-    void an_entry_in_error_in_the_same_batch_as_newer_vitals_keeps_the_newest_valid_one() {
+    void entering_the_only_vital_in_error_leaves_no_latest_vital_but_keeps_it_in_the_list() {
         String tenant = newTenant();
         String patient = newPatient(tenant, "MRN-1");
         String oldest = record(tenant, heartRate(patient, null, 66)).body().get("observationId").asText();
