@@ -1,0 +1,66 @@
+package org.clinical.projections.observation;
+
+import org.clinical.projections.readmodel.ReadModelBatch;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The monthly partitions of {@code observation}, made before the first row of a month is inserted (there is no
+ * default partition). The months known to exist are cached per table, keyed by the table's OID rather than
+ * its schema's name, so a generation whose schema was dropped and made again starts afresh; a month joins the
+ * cache only once the transaction that made it committed.
+ */
+final class MonthlyPartitions {
+
+    private final Map<Long, Set<YearMonth>> known = new ConcurrentHashMap<>();
+
+    void ensure(ReadModelBatch batch, Set<YearMonth> months) {
+        if (months.isEmpty()) {
+            return;
+        }
+        Long table = batch.jdbc().queryForObject("select ?::regclass::oid::bigint", Long.class,
+                batch.schema() + ".observation");
+        Set<YearMonth> existing = known.computeIfAbsent(table, t -> ConcurrentHashMap.newKeySet());
+        Set<YearMonth> made = new HashSet<>();
+        for (YearMonth month : months) {
+            if (!existing.contains(month)) {
+                batch.jdbc().execute(batch.sql("create table if not exists {s}." + name(month)
+                        + " partition of {s}.observation for values from ('" + start(month) + "') to ('"
+                        + start(month.plusMonths(1)) + "')"));
+                made.add(month);
+            }
+        }
+        if (made.isEmpty()) {
+            return;
+        }
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    existing.addAll(made);
+                }
+            });
+        } else {
+            existing.addAll(made);
+        }
+    }
+
+    static String name(YearMonth month) {
+        return "observation_%04d_%02d".formatted(month.getYear(), month.getMonthValue());
+    }
+
+    static YearMonth of(java.time.Instant at) {
+        return YearMonth.from(at.atOffset(ZoneOffset.UTC));
+    }
+
+    private static String start(YearMonth month) {
+        return month.atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC).toString();
+    }
+}

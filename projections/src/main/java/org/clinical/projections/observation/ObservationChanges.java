@@ -1,0 +1,37 @@
+package org.clinical.projections.observation;
+
+import org.clinical.events.observation.ObservationEvent.ObservationAmended;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What one batch of events did to observations: rows recorded in the batch (amended or entered in error in
+ * memory when that happens in the same batch), and changes to observations recorded by earlier batches, which
+ * {@link ObservationProjection#finish} applies with one read of their rows.
+ */
+final class ObservationChanges {
+
+    final Map<UUID, ObservationRow> recorded = new LinkedHashMap<>();
+    final List<Change> earlier = new ArrayList<>();
+
+    /** An amendment ({@code amended} set) or an entry in error of an observation from an earlier batch. */
+    record Change(UUID observationId, ObservationAmended amended, String errorReason, long version, Instant at) {
+
+        void applyTo(ObservationRow row) {
+            if (amended != null) {
+                row.amend(amended, version, at);
+            } else {
+                row.enteredInError(errorReason, version, at);
+            }
+        }
+    }
+
+    boolean isEmpty() {
+        return recorded.isEmpty() && earlier.isEmpty();
+    }
+}
