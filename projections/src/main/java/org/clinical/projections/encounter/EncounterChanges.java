@@ -19,12 +19,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The encounter events of one batch, written at commit. Rows first, one kind after the other: an encounter's
  * events always run start, transfers, then discharge or cancel, so writing the kinds in that order keeps each
- * encounter's order, and every kind goes as one JDBC batch. Row writes are idempotent (insert on conflict do
+ * encounter's order; inserts go as one JDBC batch per kind, updates as one statement over arrays per kind. Row writes are idempotent (insert on conflict do
  * nothing, updates guarded by the version). Then, set-based over the batch's encounters: the location
  * history is closed, the census rows are replaced and the daily counts move by the batch's starts and
  * cancellations (exactly once, as they commit with the token).
@@ -42,14 +42,22 @@ final class EncounterChanges {
     private static final String INSERT_LOCATION = """
             insert into {s}.encounter_location (encounter_id, seq, location, from_at) values (?, ?, ?, ?)
             on conflict (encounter_id, seq) do nothing""";
+    /** The batch's last transfer of each encounter wins; older versions never overwrite newer rows. */
     private static final String TRANSFER = """
-            update {s}.encounter set location = ?, version = ? where encounter_id = ? and version < ?""";
+            update {s}.encounter e set location = t.location, version = t.version
+            from (select distinct on (id) id, location, version
+                  from unnest(?::uuid[], ?::text[], ?::bigint[]) as t(id, location, version)
+                  order by id, version desc) t
+            where e.encounter_id = t.id and e.version < t.version""";
     private static final String DISCHARGE = """
-            update {s}.encounter set status = 'finished', ended_at = ?, disposition = ?, version = ?
-            where encounter_id = ? and version < ?""";
+            update {s}.encounter e set status = 'finished', ended_at = d.at, disposition = d.disposition,
+                                       version = d.version
+            from unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::bigint[]) as d(id, at, disposition, version)
+            where e.encounter_id = d.id and e.version < d.version""";
     private static final String CANCEL = """
-            update {s}.encounter set status = 'cancelled', ended_at = ?, version = ?
-            where encounter_id = ? and version < ?""";
+            update {s}.encounter e set status = 'cancelled', ended_at = c.at, version = c.version
+            from unnest(?::uuid[], ?::timestamptz[], ?::bigint[]) as c(id, at, version)
+            where e.encounter_id = c.id and e.version < c.version""";
     /** A stay at a location ends where the next one starts, or when the encounter ended. */
     private static final String CLOSE_LOCATIONS = """
             update {s}.encounter_location l set to_at = n.to_at
@@ -128,19 +136,34 @@ final class EncounterChanges {
                 }
             }
         }
-        for (Change change : ofKind(PatientTransferred.class)) {
-            PatientTransferred e = (PatientTransferred) change.event();
-            batch.add(TRANSFER, e.toLocation(), change.version(), e.encounterId().value(), change.version());
+        List<Change> transfers = ofKind(PatientTransferred.class);
+        if (!transfers.isEmpty()) {
+            batch.add(TRANSFER, ids(transfers), texts(transfers, c -> ((PatientTransferred) c.event()).toLocation()),
+                    versions(transfers));
         }
-        for (Change change : ofKind(PatientDischarged.class)) {
-            PatientDischarged e = (PatientDischarged) change.event();
-            batch.add(DISCHARGE, time(e.at()), e.disposition(), change.version(), e.encounterId().value(),
-                    change.version());
+        List<Change> discharges = ofKind(PatientDischarged.class);
+        if (!discharges.isEmpty()) {
+            batch.add(DISCHARGE, ids(discharges), texts(discharges, c -> ((PatientDischarged) c.event()).at()),
+                    texts(discharges, c -> ((PatientDischarged) c.event()).disposition()), versions(discharges));
         }
-        for (Change change : ofKind(EncounterCancelled.class)) {
-            EncounterCancelled e = (EncounterCancelled) change.event();
-            batch.add(CANCEL, time(e.cancelledAt()), change.version(), e.encounterId().value(), change.version());
+        List<Change> cancellations = ofKind(EncounterCancelled.class);
+        if (!cancellations.isEmpty()) {
+            batch.add(CANCEL, ids(cancellations),
+                    texts(cancellations, c -> ((EncounterCancelled) c.event()).cancelledAt()), versions(cancellations));
         }
+    }
+
+    private static String[] ids(List<Change> changes) {
+        return texts(changes, c -> c.event().encounterId());
+    }
+
+    /** Array parameters go as text and are cast in SQL ({@code ?::uuid[]}, {@code ?::timestamptz[]}). */
+    private static String[] texts(List<Change> changes, Function<Change, Object> value) {
+        return changes.stream().map(value).map(v -> v == null ? null : v.toString()).toArray(String[]::new);
+    }
+
+    private static long[] versions(List<Change> changes) {
+        return changes.stream().mapToLong(Change::version).toArray();
     }
 
     private List<Change> ofKind(Class<? extends EncounterEvent> kind) {
