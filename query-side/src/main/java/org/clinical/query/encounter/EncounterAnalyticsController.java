@@ -22,8 +22,9 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
+import java.util.Objects;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Encounters per UTC start day, cancelled ones excluded, for a tenant or summed over a region's tenants. */
 @RestController
@@ -95,7 +96,7 @@ public class EncounterAnalyticsController {
                 .filter(t -> t.region().equals(region))
                 .sorted(Comparator.comparing(Tenant::id))
                 .map(this::liveSchema)
-                .filter(s -> s != null)
+                .filter(Objects::nonNull)
                 .toList();
         if (schemas.isEmpty()) {
             return new DailyCounts(List.of());
@@ -103,7 +104,7 @@ public class EncounterAnalyticsController {
         String union = schemas.stream()
                 .map(s -> "select day, count from " + s + ".encounter_daily where day between ? and ?")
                 .collect(Collectors.joining(" union all "));
-        Object[] args = schemas.stream().flatMap(s -> java.util.stream.Stream.of(days.from(), days.to())).toArray();
+        Object[] args = schemas.stream().flatMap(s -> Stream.of(days.from(), days.to())).toArray();
         return new DailyCounts(regions.region(region).queryJdbc().query("select day, sum(count) from (" + union
                 + ") d group by day having sum(count) > 0 order by day", DAILY, args));
     }

@@ -21,8 +21,10 @@ import org.springframework.web.bind.annotation.RestController;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 import static org.clinical.query.encounter.EncounterParameters.instant;
+import static org.clinical.query.encounter.EncounterParameters.time;
 import static org.clinical.query.encounter.EncounterParameters.uuid;
 
 /** A patient's encounters, newest first, and the census of open encounters, from the "encounters" read model. */
@@ -94,7 +97,7 @@ public class EncounterReadsController {
                         from {encounters}.encounter
                         where patient_id = ? and (started_at, encounter_id) < (?, ?)
                         order by started_at desc, encounter_id desc limit ?"""),
-                (rs, i) -> encounter(rs), patientId, after.startedAt().atOffset(java.time.ZoneOffset.UTC),
+                (rs, i) -> encounter(rs), patientId, after.startedAt().atOffset(ZoneOffset.UTC),
                 after.encounterId(), size + 1);
         Page<EncounterView> page = Page.of(rows, size, e -> e.startedAt() + "|" + e.encounterId());
         return new Page<>(withLocations(read, page.items()), page.nextCursor());
@@ -114,9 +117,9 @@ public class EncounterReadsController {
                 + " order by facility_id, location nulls first, started_at, encounter_id";
         Map<List<Object>, List<CensusEncounter>> groups = new LinkedHashMap<>();
         read.jdbc().query(read.sql(sql), rs -> {
-            groups.computeIfAbsent(java.util.Arrays.asList(rs.getObject(1, UUID.class), rs.getString(2)),
+            groups.computeIfAbsent(Arrays.asList(rs.getObject(1, UUID.class), rs.getString(2)),
                     k -> new ArrayList<>()).add(new CensusEncounter(rs.getObject(3, UUID.class),
-                    rs.getObject(4, UUID.class), rs.getString(5), EncounterParameters.time(rs, 6)));
+                    rs.getObject(4, UUID.class), rs.getString(5), time(rs, 6)));
         }, facility == null ? new Object[0] : new Object[]{facility});
         List<CensusGroup> items = new ArrayList<>();
         groups.forEach((key, encounters) -> items.add(new CensusGroup((UUID) key.get(0), (String) key.get(1),
@@ -142,7 +145,7 @@ public class EncounterReadsController {
                         + " where encounter_id = any(?::uuid[]) order by encounter_id, seq"),
                 rs -> {
                     stays.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>()).add(new LocationStay(
-                            rs.getString(2), EncounterParameters.time(rs, 3), EncounterParameters.time(rs, 4)));
+                            rs.getString(2), time(rs, 3), time(rs, 4)));
                 },
                 (Object) encounters.stream().map(e -> e.encounterId().toString()).toArray(String[]::new));
         return encounters.stream().map(e -> new EncounterView(e.encounterId(), e.patientId(), e.encounterClass(),
@@ -152,8 +155,8 @@ public class EncounterReadsController {
 
     private EncounterView encounter(ResultSet rs) throws SQLException {
         return new EncounterView(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), EncounterParameters.time(rs, 7),
-                EncounterParameters.time(rs, 8), reason(rs.getString(9)), rs.getString(10), rs.getLong(11), List.of());
+                rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), time(rs, 7),
+                time(rs, 8), reason(rs.getString(9)), rs.getString(10), rs.getLong(11), List.of());
     }
 
     private JsonNode reason(String text) {

@@ -231,6 +231,25 @@ class EncounterListAndCensusTest extends EncounterReads {
         assertProblem(api.get("/api/v1/" + tenant + "/census").token(otherClinician).send(), 404);
     }
 
+    @Test
+    void the_api_description_documents_the_encounter_reads_and_their_shapes() {
+        JsonNode description = api.get("/v3/api-docs").send().body();
+
+        JsonNode paths = description.get("paths");
+        assertThat(paths.get("/api/v1/{tenant}/patients/{id}/encounters").get("get").get("tags").get(0).asText())
+                .isEqualTo("Reads");
+        assertThat(paths.get("/api/v1/{tenant}/census").get("get").get("tags").get(0).asText()).isEqualTo("Reads");
+        assertThat(paths.get("/api/v1/{tenant}/analytics/encounters/daily").get("get").get("tags").get(0).asText())
+                .isEqualTo("Analytics");
+        assertThat(paths.has("/api/v1/regions/{region}/analytics/encounters/daily")).isTrue();
+        JsonNode schemas = description.at("/components/schemas");
+        assertThat(schemas.at("/EncounterView/properties").has("class")).isTrue();
+        assertThat(schemas.at("/EncounterView/properties").has("locations")).isTrue();
+        assertThat(schemas.at("/CensusGroup/properties").has("count")).isTrue();
+        assertThat(schemas.at("/CensusEncounter/properties").has("class")).isTrue();
+        assertThat(schemas.at("/DailyCount/properties").has("day")).isTrue();
+    }
+
     private static void assertBadParameter(Api.Response response, String field) {
         assertProblem(response, 400);
         assertThat(response.body().get("errors").get(0).get("field").asText()).isEqualTo(field);
