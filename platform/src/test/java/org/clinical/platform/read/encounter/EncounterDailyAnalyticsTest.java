@@ -1,0 +1,138 @@
+package org.clinical.platform.read.encounter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.clinical.platform.support.Api;
+import org.clinical.platform.support.Tokens;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EncounterDailyAnalyticsTest extends EncounterReads {
+
+    private static final String EU_ANALYST = Tokens.sign(Tokens.SECRET, "analyst-eu", List.of("analyst"),
+            List.of("*"), List.of("eu"), Instant.now().plusSeconds(3600));
+    private static final String HOME_ANALYST = Tokens.sign(Tokens.SECRET, "analyst-home", List.of("analyst"),
+            List.of("*"), List.of("default"), Instant.now().plusSeconds(3600));
+
+    @Test
+    void encounters_are_counted_by_utc_start_day_with_facility_and_class_filters_and_without_cancelled_ones() {
+        String tenant = newTenant();
+        String general = newFacility(tenant, "GEN");
+        String clinic = newFacility(tenant, "CLI");
+        String patient = newPatient(tenant, "MRN-1");
+        start(tenant, patient, general, "AMB", "A", "2025-03-01T00:30:00+01:00"); // 2025-02-28 in UTC
+        start(tenant, patient, general, "AMB", "A", "2025-03-01T08:00:00Z");
+        start(tenant, patient, general, "EMER", "ED", "2025-03-01T23:59:59Z");
+        start(tenant, patient, clinic, "AMB", "B", "2025-03-01T12:00:00Z");
+        start(tenant, patient, clinic, "AMB", "B", "2025-03-03T12:00:00Z");
+        String wrong = id(start(tenant, patient, general, "EMER", "ED", "2025-03-03T09:00:00Z"));
+        long position = cancel(tenant, wrong);
+        String daily = "/api/v1/" + tenant + "/analytics/encounters/daily?from=2025-02-28&to=2025-03-03";
+
+        assertThat(days(read(daily, ANALYST, position)))
+                .isEqualTo(Map.of("2025-02-28", 1L, "2025-03-01", 3L, "2025-03-03", 1L));
+        assertThat(days(read(daily + "&facilityId=" + general, ANALYST, position)))
+                .isEqualTo(Map.of("2025-02-28", 1L, "2025-03-01", 2L));
+        assertThat(days(read(daily + "&facilityId=" + clinic + "&class=AMB", ANALYST, position)))
+                .isEqualTo(Map.of("2025-03-01", 1L, "2025-03-03", 1L));
+        assertThat(days(read(daily + "&class=EMER", ANALYST, position))).isEqualTo(Map.of("2025-03-01", 1L));
+        assertThat(days(read("/api/v1/" + tenant + "/analytics/encounters/daily?from=2025-03-01&to=2025-03-01",
+                ANALYST, position))).isEqualTo(Map.of("2025-03-01", 3L));
+        assertThat(read(daily, ANALYST, position).body().get("items").get(0).get("day").asText())
+                .isEqualTo("2025-02-28");
+    }
+
+    @Test
+    void a_region_sums_the_days_of_its_tenants_only_for_a_token_holding_the_region() {
+        String first = euTenant();
+        String second = euTenant();
+        String home = newTenant();
+        long firstPosition = twoEncounters(first);
+        long secondPosition = twoEncounters(second);
+        long homePosition = twoEncounters(home);
+        String range = "?from=2025-03-02&to=2025-03-31"; // RegionTest starts an eu encounter on 03-01
+        for (var tenant : Map.of(first, firstPosition, second, secondPosition, home, homePosition).entrySet()) {
+            read("/api/v1/" + tenant.getKey() + "/analytics/encounters/daily" + range, ANALYST, tenant.getValue());
+        }
+
+        Api.Response eu = api.get("/api/v1/regions/eu/analytics/encounters/daily" + range).token(EU_ANALYST).send();
+        Api.Response homeRegion = api.get("/api/v1/regions/default/analytics/encounters/daily" + range)
+                .token(HOME_ANALYST).send();
+
+        assertThat(eu.status()).as(eu.toString()).isEqualTo(200);
+        assertThat(days(eu)).isEqualTo(Map.of("2025-03-02", 2L, "2025-03-04", 2L));
+        assertThat(days(homeRegion).get("2025-03-02")).isGreaterThanOrEqualTo(1L);
+        assertProblem(api.get("/api/v1/regions/eu/analytics/encounters/daily" + range).token(HOME_ANALYST).send(),
+                404);
+        assertProblem(api.get("/api/v1/regions/mars/analytics/encounters/daily" + range).token(ANALYST).send(),
+                404);
+        assertProblem(api.get("/api/v1/regions/eu/analytics/encounters/daily" + range).token(CLINICIAN).send(),
+                403);
+    }
+
+    @Test
+    void bad_parameters_answer_400_naming_them() {
+        String tenant = newTenant();
+        String daily = "/api/v1/" + tenant + "/analytics/encounters/daily";
+
+        assertBadParameter(daily + "?to=2025-03-01", "from");
+        assertBadParameter(daily + "?from=2025-03-01", "to");
+        assertBadParameter(daily + "?from=01/03/2025&to=2025-03-02", "from");
+        assertBadParameter(daily + "?from=2025-03-02&to=2025-03-01", "to");
+        assertBadParameter(daily + "?from=2000-01-01&to=2025-03-01", "to");
+        assertBadParameter(daily + "?from=2025-03-01&to=2025-03-02&class=XYZ", "class");
+        assertBadParameter(daily + "?from=2025-03-01&to=2025-03-02&facilityId=GEN", "facilityId");
+        assertBadParameter("/api/v1/regions/eu/analytics/encounters/daily?from=2025-03-02&to=2025-03-01", "to");
+    }
+
+    @Test
+    void another_tenant_counts_nothing_of_this_one() {
+        String tenant = newTenant();
+        String other = newTenant();
+        long position = twoEncounters(tenant);
+        String otherAnalyst = Tokens.token("analyst-other", List.of("analyst"), List.of(other));
+        read("/api/v1/" + tenant + "/analytics/encounters/daily?from=2025-03-01&to=2025-03-31", ANALYST, position);
+
+        assertThat(api.get("/api/v1/" + other + "/analytics/encounters/daily?from=2025-03-01&to=2025-03-31")
+                .token(otherAnalyst).send().body().get("items")).isEmpty();
+        assertProblem(api.get("/api/v1/" + tenant + "/analytics/encounters/daily?from=2025-03-01&to=2025-03-31")
+                .token(otherAnalyst).send(), 404);
+    }
+
+    private void assertBadParameter(String path, String field) {
+        Api.Response response = api.get(path).token(ANALYST).send();
+        assertProblem(response, 400);
+        assertThat(response.body().get("errors").get(0).get("field").asText()).as(path).isEqualTo(field);
+    }
+
+    /** One encounter on 2025-03-02 and one on 2025-03-04, plus a cancelled one on 2025-03-04. */
+    private long twoEncounters(String tenant) {
+        String facility = newFacility(tenant, "GEN");
+        String patient = newPatient(tenant, "MRN-" + UUID.randomUUID());
+        start(tenant, patient, facility, "AMB", "A", "2025-03-02T10:00:00Z");
+        start(tenant, patient, facility, "IMP", "W", "2025-03-04T10:00:00Z");
+        return cancel(tenant, id(start(tenant, patient, facility, "AMB", "A", "2025-03-04T11:00:00Z")));
+    }
+
+    private String euTenant() {
+        String id = "eu" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        Api.Response created = api.post("/api/v1/tenants").token(ADMIN)
+                .json(Map.of("id", id, "name", "Klinik " + id, "region", "eu")).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return id;
+    }
+
+    private static Map<String, Long> days(Api.Response response) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        Map<String, Long> days = new java.util.LinkedHashMap<>();
+        for (JsonNode item : response.body().get("items")) {
+            days.put(item.get("day").asText(), item.get("count").asLong());
+        }
+        return days;
+    }
+}

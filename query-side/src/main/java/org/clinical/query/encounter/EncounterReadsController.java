@@ -1,0 +1,194 @@
+package org.clinical.query.encounter;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import org.clinical.infra.web.BadRequestException;
+import org.clinical.infra.web.NotFoundException;
+import org.clinical.infra.web.Page;
+import org.clinical.query.web.ReadModels;
+import org.clinical.query.web.ReadModels.Read;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+import static org.clinical.query.encounter.EncounterParameters.instant;
+import static org.clinical.query.encounter.EncounterParameters.time;
+import static org.clinical.query.encounter.EncounterParameters.uuid;
+
+/** A patient's encounters, newest first, and the census of open encounters, from the "encounters" read model. */
+@RestController
+@Tag(name = "Reads")
+public class EncounterReadsController {
+
+    static final String ENCOUNTERS = "encounters";
+
+    private final ReadModels readModels;
+    private final ObjectMapper json;
+
+    public EncounterReadsController(ReadModels readModels, ObjectMapper json) {
+        this.readModels = readModels;
+        this.json = json;
+    }
+
+    @Schema(description = "Where the patient was during the encounter; `to` is null while they are still there")
+    public record LocationStay(String location, Instant from, Instant to) {
+    }
+
+    @Schema(description = "An encounter; `version` is the one its ETag and commands carry")
+    public record EncounterView(UUID encounterId, UUID patientId,
+                                @JsonProperty("class") @Schema(allowableValues = {"AMB", "EMER", "IMP", "VR", "HH"})
+                                String encounterClass,
+                                UUID facilityId, String location,
+                                @Schema(allowableValues = {"in-progress", "finished", "cancelled"}) String status,
+                                Instant startedAt,
+                                @Schema(description = "when it was discharged or cancelled") Instant endedAt,
+                                @Schema(description = "{system, code, display}") JsonNode reason, String disposition,
+                                long version, List<LocationStay> locations) {
+    }
+
+    @Schema(description = "An open encounter in the census")
+    public record CensusEncounter(UUID encounterId, UUID patientId,
+                                  @JsonProperty("class") String encounterClass, Instant startedAt) {
+    }
+
+    @Schema(description = "The open encounters at one location of a facility (location null: none given)")
+    public record CensusGroup(UUID facilityId, String location, int count, List<CensusEncounter> encounters) {
+    }
+
+    public record Census(List<CensusGroup> items) {
+    }
+
+    @GetMapping("/api/v1/{tenant}/patients/{id}/encounters")
+    @Operation(summary = "A patient's encounters, newest first by startedAt, with their location history",
+            description = "Cursor-paginated (keyset on startedAt and encounterId: pages stay stable while new"
+                    + " encounters start). 404 when the tenant has no such patient.")
+    public Page<EncounterView> encounters(@PathVariable("tenant") String tenant, @PathVariable("id") String id,
+                                          @RequestParam(name = "limit", required = false) Integer limit,
+                                          @RequestParam(name = "cursor", required = false) String cursor,
+                                          HttpServletRequest request) {
+        UUID patientId = uuid("id", id);
+        int size = Page.limit(limit);
+        Keyset after = Keyset.decode(Page.decode(cursor));
+        Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), ENCOUNTERS);
+        requireRegistered(read, patientId);
+        List<EncounterView> rows = read.jdbc().query(read.sql("""
+                        select encounter_id, patient_id, encounter_class, facility_id, location, status, started_at,
+                               ended_at, reason, disposition, version
+                        from {encounters}.encounter
+                        where patient_id = ? and (started_at, encounter_id) < (?, ?)
+                        order by started_at desc, encounter_id desc limit ?"""),
+                (rs, i) -> encounter(rs), patientId, after.startedAt().atOffset(ZoneOffset.UTC),
+                after.encounterId(), size + 1);
+        Page<EncounterView> page = Page.of(rows, size, e -> e.startedAt() + "|" + e.encounterId());
+        return new Page<>(withLocations(read, page.items()), page.nextCursor());
+    }
+
+    @GetMapping("/api/v1/{tenant}/census")
+    @Operation(summary = "Open encounters per facility and location, with counts",
+            description = "Items are ordered by facilityId and location; each lists its open encounters, oldest"
+                    + " first. `facilityId` narrows it to one facility.")
+    public Census census(@PathVariable("tenant") String tenant,
+                         @RequestParam(name = "facilityId", required = false) String facilityId,
+                         HttpServletRequest request) {
+        UUID facility = facilityId == null || facilityId.isEmpty() ? null : uuid("facilityId", facilityId);
+        Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), ENCOUNTERS);
+        String sql = "select facility_id, location, encounter_id, patient_id, encounter_class, started_at"
+                + " from {encounters}.census" + (facility == null ? "" : " where facility_id = ?")
+                + " order by facility_id, location nulls first, started_at, encounter_id";
+        Map<List<Object>, List<CensusEncounter>> groups = new LinkedHashMap<>();
+        read.jdbc().query(read.sql(sql), rs -> {
+            groups.computeIfAbsent(Arrays.asList(rs.getObject(1, UUID.class), rs.getString(2)),
+                    k -> new ArrayList<>()).add(new CensusEncounter(rs.getObject(3, UUID.class),
+                    rs.getObject(4, UUID.class), rs.getString(5), time(rs, 6)));
+        }, facility == null ? new Object[0] : new Object[]{facility});
+        List<CensusGroup> items = new ArrayList<>();
+        groups.forEach((key, encounters) -> items.add(new CensusGroup((UUID) key.get(0), (String) key.get(1),
+                encounters.size(), encounters)));
+        return new Census(items);
+    }
+
+    /** Registration is a fact of the write side, committed with its event: never behind the read models. */
+    private static void requireRegistered(Read read, UUID patientId) {
+        Boolean registered = read.jdbc().queryForObject("select exists (select 1 from " + read.tenant().schema()
+                + ".patient_registry where patient_id = ?)", Boolean.class, patientId);
+        if (!Boolean.TRUE.equals(registered)) {
+            throw new NotFoundException("No patient " + patientId);
+        }
+    }
+
+    private List<EncounterView> withLocations(Read read, List<EncounterView> encounters) {
+        if (encounters.isEmpty()) {
+            return encounters;
+        }
+        Map<UUID, List<LocationStay>> stays = new LinkedHashMap<>();
+        read.jdbc().query(read.sql("select encounter_id, location, from_at, to_at from {encounters}.encounter_location"
+                        + " where encounter_id = any(?::uuid[]) order by encounter_id, seq"),
+                rs -> {
+                    stays.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>()).add(new LocationStay(
+                            rs.getString(2), time(rs, 3), time(rs, 4)));
+                },
+                (Object) encounters.stream().map(e -> e.encounterId().toString()).toArray(String[]::new));
+        return encounters.stream().map(e -> new EncounterView(e.encounterId(), e.patientId(), e.encounterClass(),
+                e.facilityId(), e.location(), e.status(), e.startedAt(), e.endedAt(), e.reason(), e.disposition(),
+                e.version(), stays.getOrDefault(e.encounterId(), List.of()))).toList();
+    }
+
+    private EncounterView encounter(ResultSet rs) throws SQLException {
+        return new EncounterView(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), time(rs, 7),
+                time(rs, 8), reason(rs.getString(9)), rs.getString(10), rs.getLong(11), List.of());
+    }
+
+    private JsonNode reason(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored reason is not JSON", e);
+        }
+    }
+
+    /** The position after which the next page starts: the last item's startedAt and encounterId. */
+    private record Keyset(Instant startedAt, UUID encounterId) {
+
+        private static final Keyset FIRST = new Keyset(Instant.parse("9999-12-31T23:59:59Z"),
+                new UUID(-1L, -1L));
+
+        static Keyset decode(String cursor) {
+            if (cursor == null) {
+                return FIRST;
+            }
+            String[] parts = cursor.split("\\|", -1);
+            try {
+                if (parts.length == 2) {
+                    return new Keyset(Objects.requireNonNull(instant(parts[0])), UUID.fromString(parts[1]));
+                }
+            } catch (DateTimeParseException | IllegalArgumentException | NullPointerException e) {
+                // falls through to the answer below
+            }
+            throw new BadRequestException("cursor", "is not a cursor returned by this list");
+        }
+    }
+}
