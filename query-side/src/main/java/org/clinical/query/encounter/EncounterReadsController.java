@@ -9,7 +9,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.clinical.infra.web.BadRequestException;
-import org.clinical.infra.web.NotFoundException;
 import org.clinical.infra.web.Page;
 import org.clinical.query.web.ReadModels;
 import org.clinical.query.web.ReadModels.Read;
@@ -90,7 +89,7 @@ public class EncounterReadsController {
         int size = Page.limit(limit);
         Keyset after = Keyset.decode(Page.decode(cursor));
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), ENCOUNTERS);
-        requireRegistered(read, patientId);
+        read.requireRegisteredPatient(patientId);
         List<EncounterView> rows = read.jdbc().query(read.sql("""
                         select encounter_id, patient_id, encounter_class, facility_id, location, status, started_at,
                                ended_at, reason, disposition, version
@@ -125,15 +124,6 @@ public class EncounterReadsController {
         groups.forEach((key, encounters) -> items.add(new CensusGroup((UUID) key.get(0), (String) key.get(1),
                 encounters.size(), encounters)));
         return new Census(items);
-    }
-
-    /** Registration is a fact of the write side, committed with its event: never behind the read models. */
-    private static void requireRegistered(Read read, UUID patientId) {
-        Boolean registered = read.jdbc().queryForObject("select exists (select 1 from " + read.tenant().schema()
-                + ".patient_registry where patient_id = ?)", Boolean.class, patientId);
-        if (!Boolean.TRUE.equals(registered)) {
-            throw new NotFoundException("No patient " + patientId);
-        }
     }
 
     private List<EncounterView> withLocations(Read read, List<EncounterView> encounters) {

@@ -84,6 +84,7 @@ public class ObservationReadController {
         int size = Page.limit(limit);
         Cursor after = Cursor.parse(Page.decode(cursor));
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), "observations");
+        read.requireRegisteredPatient(patientId);
 
         StringBuilder sql = new StringBuilder("select observation_id, patient_id, encounter_id, code_system, code,"
                 + " code_display, category, effective_at, value, range_low, range_high, interpretation, status, version"

@@ -82,6 +82,18 @@ public class ReadModels {
 
         private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z][a-z0-9]*)}");
 
+        /**
+         * 404 for a patient the tenant never registered. Registration is a fact of the write side, committed
+         * with its event: never behind the read models.
+         */
+        public void requireRegisteredPatient(java.util.UUID patientId) {
+            Boolean registered = jdbc.queryForObject("select exists (select 1 from " + tenant.schema()
+                    + ".patient_registry where patient_id = ?)", Boolean.class, patientId);
+            if (!Boolean.TRUE.equals(registered)) {
+                throw new org.clinical.infra.web.NotFoundException("No patient " + patientId);
+            }
+        }
+
         public String sql(String sql) {
             Matcher m = PLACEHOLDER.matcher(sql);
             StringBuilder out = new StringBuilder();

@@ -155,15 +155,17 @@ class ObservationListTest extends ObservationReadsSupport {
     }
 
     @Test
-    void another_tenant_sees_nothing() {
+    void another_tenant_sees_nothing_and_an_unknown_patient_answers_404() {
         String tenant = newTenant();
         String other = newTenant();
         String patient = newPatient(tenant, "MRN-1");
         long last = record(tenant, heartRate(patient, null, 80)).position();
         assertThat(values(list(tenant, patient, "", last))).containsExactly(80);
 
-        assertThat(items(api.get("/api/v1/" + other + "/patients/" + patient + "/observations").token(CLINICIAN)
-                .send())).isEmpty();
+        assertProblem(api.get("/api/v1/" + other + "/patients/" + patient + "/observations").token(CLINICIAN)
+                .send(), 404);
+        assertProblem(api.get("/api/v1/" + tenant + "/patients/" + java.util.UUID.randomUUID() + "/observations")
+                .token(CLINICIAN).send(), 404);
         String otherOnly = Tokens.token("dr-other", List.of("clinician"), List.of(other));
         assertProblem(api.get("/api/v1/" + tenant + "/patients/" + patient + "/observations").token(otherOnly)
                 .send(), 404);
