@@ -202,9 +202,9 @@ public class PlatformConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    TenantProcessors tenantProcessors(MultiTenantEventStore eventStore, TenantDirectory tenants, Regions regions,
+    TenantProcessors tenantProcessors(TenantEventStores eventStores, TenantDirectory tenants, Regions regions,
                                       Serializer serializer) {
-        return new TenantProcessors(eventStore, tenants, regions, serializer);
+        return new TenantProcessors(eventStores, tenants, regions, serializer);
     }
 
     /**

@@ -28,9 +28,15 @@ public class TenantEventStorageEngine extends JdbcEventStorageEngine {
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-    /** @param builder Axon's builder, configured with {@link #schemaFor(String)} among the rest */
-    public TenantEventStorageEngine(JdbcEventStorageEngine.Builder builder) {
+    private final CommitSignal committed;
+
+    /**
+     * @param builder   Axon's builder, configured with {@link #schemaFor(String)} among the rest
+     * @param committed fired after every commit that appended events
+     */
+    public TenantEventStorageEngine(JdbcEventStorageEngine.Builder builder, CommitSignal committed) {
         super(builder);
+        this.committed = committed;
     }
 
     /** Snake-case column names of the tables created by {@code db/tenant/V1_0__event_store.sql}. */
@@ -65,6 +71,7 @@ public class TenantEventStorageEngine extends JdbcEventStorageEngine {
             }
             long position = last;
             CommandReceipt.current().ifPresent(receipt -> receipt.appended(events, position));
+            committed.fireAfterCommit();
         } catch (SQLException e) {
             handlePersistenceException(e, events.get(0));
         } finally {

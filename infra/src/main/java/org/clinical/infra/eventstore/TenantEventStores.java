@@ -13,6 +13,8 @@ import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.TenantDirectory;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -22,7 +24,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public class TenantEventStores implements TenantEventSegmentFactory, AutoCloseable {
 
+    /** Events per query when processors read a tenant's stream: a rebuild replays tens of thousands per second. */
+    private static final int STREAM_BATCH = 1000;
+
     private final List<EmbeddedEventStore> created = new CopyOnWriteArrayList<>();
+    private final Map<String, TailingEventSource> sources = new ConcurrentHashMap<>();
 
     private final TenantDirectory tenants;
     private final Regions regions;
@@ -41,6 +47,7 @@ public class TenantEventStores implements TenantEventSegmentFactory, AutoCloseab
     public EventStore apply(TenantDescriptor descriptor) {
         var tenant = tenants.require(descriptor.tenantId());
         var region = regions.region(tenant.region());
+        CommitSignal committed = new CommitSignal();
         TenantEventStorageEngine engine = new TenantEventStorageEngine(JdbcEventStorageEngine.builder()
                 .schema(TenantEventStorageEngine.schemaFor(tenant.schema()))
                 .connectionProvider(new SpringDataSourceConnectionProvider(region.dataSource()))
@@ -50,14 +57,23 @@ public class TenantEventStores implements TenantEventSegmentFactory, AutoCloseab
                 .upcasterChain(upcasters)
                 .persistenceExceptionResolver(new DuplicateKeyResolver())
                 .dataType(byte[].class)
-                // Streams read 1,000 events per query: a rebuild replays at tens of thousands of events/s.
-                .batchSize(1000));
+                .batchSize(STREAM_BATCH), committed);
+        sources.put(tenant.id(), new TailingEventSource(engine, committed, STREAM_BATCH));
         EmbeddedEventStore store = EmbeddedEventStore.builder()
                 .storageEngine(engine)
                 .threadFactory(Thread.ofPlatform().name("event-producer-" + tenant.id() + "-", 0).daemon().factory())
                 .build();
         created.add(store);
         return store;
+    }
+
+    /** What the tenant's processors read: its events, with a wake-up at every commit. */
+    public TailingEventSource eventSource(String tenantId) {
+        TailingEventSource source = sources.get(tenantId);
+        if (source == null) {
+            throw new IllegalStateException("tenant " + tenantId + " has no event store yet");
+        }
+        return source;
     }
 
     @Override

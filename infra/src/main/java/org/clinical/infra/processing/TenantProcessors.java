@@ -11,11 +11,11 @@ import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
-import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.clinical.infra.eventstore.TenantEventStores;
 import org.axonframework.extensions.multitenancy.components.MultiTenantAwareComponent;
 import org.axonframework.extensions.multitenancy.components.TenantDescriptor;
 import org.axonframework.extensions.multitenancy.components.eventhandeling.MultiTenantEventProcessor;
-import org.axonframework.extensions.multitenancy.components.eventstore.MultiTenantEventStore;
 import org.axonframework.messaging.StreamableMessageSource;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
@@ -53,9 +53,10 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
 
     private static final Logger log = LoggerFactory.getLogger(TenantProcessors.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-    private static final int LIVE_BATCH_SIZE = 100;
+    /** At most this many events per transaction; live processors take what is there, so it costs no latency. */
+    private static final int LIVE_BATCH_SIZE = 1000;
 
-    private final MultiTenantEventStore eventStore;
+    private final TenantEventStores eventSources;
     private final TenantDirectory tenants;
     private final Regions regions;
     private final Serializer serializer;
@@ -73,9 +74,9 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
     private final ScheduledExecutorService workers = Executors.newScheduledThreadPool(4,
             Thread.ofPlatform().name("projection-worker-", 0).daemon().factory());
 
-    public TenantProcessors(MultiTenantEventStore eventStore, TenantDirectory tenants, Regions regions,
+    public TenantProcessors(TenantEventStores eventSources, TenantDirectory tenants, Regions regions,
                             Serializer serializer) {
-        this.eventStore = eventStore;
+        this.eventSources = eventSources;
         this.tenants = tenants;
         this.regions = regions;
         this.serializer = serializer;
@@ -179,10 +180,7 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
                                                     TenantDescriptor descriptor, int batchSize) {
         Tenant tenant = tenants.require(descriptor.tenantId());
         Regions.Region region = regions.region(tenant.region());
-        EventStore source = eventStore.tenantSegments().get(descriptor);
-        if (source == null) {
-            throw new IllegalStateException("tenant " + tenant.id() + " has no event store yet");
-        }
+        StreamableMessageSource<TrackedEventMessage<?>> source = eventSources.eventSource(tenant.id());
         return PooledStreamingEventProcessor.builder()
                 .name(name)
                 .eventHandlerInvoker(handlers)
