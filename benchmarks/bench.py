@@ -209,6 +209,7 @@ def rebuild(base_url: str, tenant: str, secret: str, events: int, names) -> None
         if status != 202:
             raise SystemExit(f"POST .../projections/{name}/rebuild answered {status}: {answer}")
         last_print = 0.0
+        seen_rebuilding = False
         while True:
             time.sleep(0.2)
             item = next((i for i in projections(admin, tenant) if i["name"] == name), None)
@@ -216,7 +217,10 @@ def rebuild(base_url: str, tenant: str, secret: str, events: int, names) -> None
                 raise SystemExit(f"no projection {name} in GET /api/v1/{tenant}/projections")
             elapsed = time.monotonic() - started
             if not item["rebuilding"]:
+                if not seen_rebuilding:
+                    print(f"rebuild {name}: already done at the first look (0.2 s): the figure is a lower bound")
                 break
+            seen_rebuilding = True
             if elapsed - last_print >= 15:
                 last_print = elapsed
                 print(f"rebuild {name}: progress {item.get('progress')} after {elapsed:.0f} s", flush=True)

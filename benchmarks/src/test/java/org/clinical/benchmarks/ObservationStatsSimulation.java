@@ -44,7 +44,9 @@ public class ObservationStatsSimulation extends Simulation {
                                     .get("/api/v1/" + config.tenant + "/analytics/observations/stats#{statsQuery}")
                                     .check(status().is(200)))
                             .exec(session -> {
-                                if (!session.isFailed()) {
+                                if (session.isFailed()) {
+                                    latencies.failed(session.getString("statsName"));
+                                } else {
                                     latencies.record(session.getString("statsName"),
                                             System.nanoTime() - session.getLong("statsStart"));
                                 }

@@ -40,7 +40,9 @@ public class ProjectionLagSimulation extends Simulation {
                     .header("X-Min-Position", "#{position}")
                     .check(status().is(200)))
             .exec(session -> {
-                if (!session.isFailed()) {
+                if (session.isFailed()) {
+                    latencies.failed("projection lag");
+                } else {
                     latencies.record("projection lag", System.nanoTime() - session.getLong("writtenAt"));
                 }
                 return session;
