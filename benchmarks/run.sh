@@ -33,6 +33,8 @@
 #   SEED_CHUNK [500000]   events per seeding transaction       SEED_DAYS [365]   effectiveAt spread (days)
 #   FACILITIES [4]        facilities of the tenant (read modes; the seeded encounters spread over them)
 #   CATCHUP_TIMEOUT [3600] seconds to wait for the projections after seeding (0: no wait)
+#   CATCHUP_BY [live]     live: the live processors catch up (batches of 100, timed); rebuild: a rebuild of each of
+#                         REBUILD_PROJECTIONS is started at once after seeding and does it (batches of 1,000)
 #   REBUILD_PROJECTIONS ["patients encounters observations"]
 #   STATS_TIME_FORMAT [date] from/to of the stats requests as dates (date) or instants (instant)
 #   KEEP_DB [0]           1: keep the bench database at the end
@@ -83,6 +85,7 @@ SEED_CHUNK=${SEED_CHUNK:-500000}
 SEED_DAYS=${SEED_DAYS:-365}
 FACILITIES=${FACILITIES:-$([ "$READ_MODE" = 1 ] && echo 4 || echo 1)}
 CATCHUP_TIMEOUT=${CATCHUP_TIMEOUT:-3600}
+CATCHUP_BY=${CATCHUP_BY:-live}
 REBUILD_PROJECTIONS=${REBUILD_PROJECTIONS:-patients encounters observations}
 STATS_TIME_FORMAT=${STATS_TIME_FORMAT:-date}
 MVN="mvn -B -q"
@@ -334,16 +337,21 @@ seed() {
         "($(python3 -c "print(f'{$total * $events_per_item / $elapsed:,.0f}')") events/s), by SQL ($file)" | tee -a "$SUMMARY"
 }
 
-# catch_up: waits until the projections have handled every event (live processors, batches of 100).
+# catch_up: waits until the projections have handled every event: by the live processors (batches of 100), or
+# with CATCHUP_BY=rebuild by a rebuild of each of REBUILD_PROJECTIONS started at once (batches of 1,000).
 # (CATCHUP_TIMEOUT=0: no wait, e.g. to try the seeding alone)
 catch_up() {
     if [ "$CATCHUP_TIMEOUT" = 0 ]; then
         log "CATCHUP_TIMEOUT=0: not waiting for the projections"
         return 0
     fi
-    python3 benchmarks/bench.py catchup "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "$CATCHUP_TIMEOUT" \
+    local rebuild=""
+    if [ "$CATCHUP_BY" = rebuild ]; then rebuild=$REBUILD_PROJECTIONS; fi
+    # shellcheck disable=SC2086 # (the names are words)
+    python3 benchmarks/bench.py catchup "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "$CATCHUP_TIMEOUT" $rebuild \
         | tee "$OUT/catch-up.log"
-    echo "  projections     $(tail -1 "$OUT/catch-up.log")" >>"$SUMMARY"
+    echo "  projections     $(tail -1 "$OUT/catch-up.log")$([ -n "$rebuild" ] && echo " (by rebuilds: $rebuild)")" \
+        >>"$SUMMARY"
 }
 
 seed_patients() {
