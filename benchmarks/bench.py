@@ -1,8 +1,18 @@
 #!/usr/bin/env python3
 """Helpers for benchmarks/run.sh (standard library only).
 
-  bench.py setup    BASE_URL TENANT SECRET COUNT IDS_FILE   tenant, facility, COUNT patients with an open AMB
-                                                            encounter each; writes patientId,encounterId lines
+  bench.py setup    BASE_URL TENANT SECRET COUNT IDS_FILE [FACILITIES]
+                                                            tenant, FACILITIES facilities (default 1), COUNT
+                                                            patients with an open AMB encounter each; writes
+                                                            patientId,encounterId lines
+  bench.py vitals   BASE_URL TENANT SECRET IDS_FILE         records the 4 vital signs of every patient of the
+                                                            pool (batches), so that summaries carry latest vitals
+  bench.py catchup  BASE_URL TENANT SECRET TIMEOUT_S [NAME...]
+                                                            waits until no projection of the tenant lags behind
+                                                            the head nor rebuilds; prints the time it took
+                                                            (NAMEs: projections to rebuild first)
+  bench.py rebuild  BASE_URL TENANT SECRET EVENTS NAME...   rebuilds each projection in turn, waits for each,
+                                                            prints events/s (EVENTS: events in the tenant's stream)
   bench.py cpu      PLATFORM_PID BENCH_PID OUT_JSON MAX_S   samples per-process CPU every 2 s until SIGTERM or
                                                             MAX_S, writes cores used per process group
                                                             (BENCH_PID: the process running Gatling)
@@ -67,6 +77,21 @@ class Client:
                     raise
         raise AssertionError("unreachable")
 
+    def get(self, path: str) -> tuple:
+        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
+        for attempt in range(2):
+            try:
+                self.connection.request("GET", path, headers=headers)
+                response = self.connection.getresponse()
+                text = response.read().decode("utf-8", "replace")
+                return response.status, (json.loads(text) if text.strip().startswith(("{", "[")) else text)
+            except (http.client.HTTPException, ConnectionError):
+                self.connection.close()
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+                if attempt == 1:
+                    raise
+        raise AssertionError("unreachable")
+
     def post_expect(self, path: str, body, expected=(201,), retry_on=(), deadline_seconds: float = 30):
         """POSTs, retrying (bounded in time) while the answer is in retry_on (e.g. a read model not there yet)."""
         deadline = time.monotonic() + deadline_seconds
@@ -80,7 +105,7 @@ class Client:
             raise SystemExit(f"POST {path} answered {status}: {answer}")
 
 
-def setup(base_url: str, tenant: str, secret: str, count: int, ids_file: str) -> None:
+def setup(base_url: str, tenant: str, secret: str, count: int, ids_file: str, facilities: int = 1) -> None:
     started = time.monotonic()
     admin = Client(base_url, hs256_token(secret, "bench-admin", ["admin", "clinician"], ["*"]))
     clinician = Client(base_url, hs256_token(secret, "bench-setup", ["clinician"], [tenant]))
@@ -91,6 +116,10 @@ def setup(base_url: str, tenant: str, secret: str, count: int, ids_file: str) ->
                                     {"code": "BENCH-CLINIC", "name": "Benchmark clinic", "type": "clinic"},
                                     retry_on=(404,))
     facility_id = facility["facilityId"]
+    for n in range(2, facilities + 1):
+        admin.post_expect(f"/api/v1/{tenant}/facilities",
+                          {"code": f"BENCH-{n}", "name": f"Benchmark facility {n}",
+                           "type": ["hospital", "clinic", "lab"][n % 3]}, expected=(201, 409))
 
     started_at = (datetime.now(timezone.utc) - timedelta(days=1)).replace(microsecond=0)
     started_at = started_at.isoformat().replace("+00:00", "Z")
@@ -117,6 +146,95 @@ def setup(base_url: str, tenant: str, secret: str, count: int, ids_file: str) ->
             out.write(f"{patient_id},{encounter_id}\n")
     print(f"setup: tenant {tenant}, facility {facility_id}, {len(pairs)} patients with an open AMB encounter "
           f"in {time.monotonic() - started:.1f} s -> {ids_file}")
+
+
+def vitals(base_url: str, tenant: str, secret: str, ids_file: str) -> None:
+    """The 4 vital signs of every pool patient, a few minutes ago, in batches of 1,000 observations."""
+    started = time.monotonic()
+    clinician = Client(base_url, hs256_token(secret, "bench-setup", ["clinician"], [tenant]))
+    with open(ids_file, encoding="utf-8") as f:
+        pairs = [line.strip().split(",") for line in f if line.strip() and not line.startswith("patientId")]
+    effective_at = (datetime.now(timezone.utc) - timedelta(minutes=5)).replace(microsecond=0)
+    effective_at = effective_at.isoformat().replace("+00:00", "Z")
+    signs = [("8867-4", "Heart rate", "/min", 72.0, 60, 100), ("9279-1", "Respiratory rate", "/min", 16.0, 12, 20),
+             ("8310-5", "Body temperature", "Cel", 36.8, 36.1, 37.8), ("59408-5", "Oxygen saturation", "%", 97.0, 94, 100)]
+    observations = [{
+        "patientId": patient_id, "encounterId": encounter_id,
+        "code": {"system": "http://loinc.org", "code": code, "display": display}, "category": "vital-signs",
+        "effectiveAt": effective_at, "value": {"quantity": {"value": value, "unit": unit}},
+        "referenceRange": {"low": low, "high": high},
+    } for patient_id, encounter_id in pairs for code, display, unit, value, low, high in signs]
+    for start in range(0, len(observations), 1000):
+        clinician.post_expect(f"/api/v1/{tenant}/observations/batch", {"observations": observations[start:start + 1000]})
+    print(f"vitals: {len(observations)} observations for {len(pairs)} patients in {time.monotonic() - started:.1f} s")
+
+
+def projections(client: "Client", tenant: str) -> list:
+    status, answer = client.get(f"/api/v1/{tenant}/projections")
+    if status != 200:
+        raise SystemExit(f"GET /api/v1/{tenant}/projections answered {status}: {answer}")
+    return answer["items"]
+
+
+def catchup(base_url: str, tenant: str, secret: str, timeout: float, rebuild_names=()) -> None:
+    """Waits until every projection of the tenant has reached the head and none rebuilds. With rebuild_names,
+    starts a rebuild of each first (batches of 1,000 instead of the live processors' 100: a rebuild that
+    reaches the head hands its position to the live processor, which then has nothing left to do)."""
+    admin = Client(base_url, hs256_token(secret, "bench-admin", ["admin"], [tenant]))
+    started = time.monotonic()
+    for name in rebuild_names:
+        status, answer = admin.post(f"/api/v1/{tenant}/projections/{name}/rebuild", {})
+        if status != 202:
+            raise SystemExit(f"POST .../projections/{name}/rebuild answered {status}: {answer}")
+    last_print = 0.0
+    first = None
+    while True:
+        items = projections(admin, tenant)
+        first = first or {item["name"]: item["position"] for item in items}
+        elapsed = time.monotonic() - started
+        behind = [item for item in items if item["lag"] > 0 or item["rebuilding"]]
+        if not behind:
+            head = max((item["head"] for item in items), default=0)
+            done = sum(item["position"] - first.get(item["name"], 0) for item in items)
+            print(f"catch-up: every projection at the head ({head}) after {elapsed:.1f} s"
+                  + (f"; {done} events handled in all, {done / elapsed:.0f} events/s summed over"
+                     f" {len(items)} projections" if elapsed > 1 else ""))
+            return
+        if elapsed > timeout:
+            raise SystemExit(f"catch-up: still behind after {timeout:.0f} s: {behind}")
+        if elapsed - last_print >= 15:
+            last_print = elapsed
+            print("catch-up: " + ", ".join(f"{i['name']} {i['position']}/{i['head']}" for i in items), flush=True)
+        time.sleep(0.5)
+
+
+def rebuild(base_url: str, tenant: str, secret: str, events: int, names) -> None:
+    """Rebuilds each projection in turn; events/s = the tenant's events / the time until it is live again."""
+    admin = Client(base_url, hs256_token(secret, "bench-admin", ["admin"], [tenant]))
+    for name in names:
+        started = time.monotonic()
+        status, answer = admin.post(f"/api/v1/{tenant}/projections/{name}/rebuild", {})
+        if status != 202:
+            raise SystemExit(f"POST .../projections/{name}/rebuild answered {status}: {answer}")
+        last_print = 0.0
+        seen_rebuilding = False
+        while True:
+            time.sleep(0.2)
+            item = next((i for i in projections(admin, tenant) if i["name"] == name), None)
+            if item is None:
+                raise SystemExit(f"no projection {name} in GET /api/v1/{tenant}/projections")
+            elapsed = time.monotonic() - started
+            if not item["rebuilding"]:
+                if not seen_rebuilding:
+                    print(f"rebuild {name}: already done at the first look (0.2 s): the figure is a lower bound")
+                break
+            seen_rebuilding = True
+            if elapsed - last_print >= 15:
+                last_print = elapsed
+                print(f"rebuild {name}: progress {item.get('progress')} after {elapsed:.0f} s", flush=True)
+            if elapsed > 3600:
+                raise SystemExit(f"rebuild {name}: not done after an hour")
+        print(f"  rebuild {name:<13}{events} events in {elapsed:.1f} s = {events / elapsed:,.0f} events/s", flush=True)
 
 
 # ----------------------------------------------------------------------------------------------------- cpu
@@ -296,7 +414,8 @@ def parse_console(log_path: str) -> dict:
                 break
             if line.startswith("> "):
                 errors.append(" ".join(line[2:].split()))
-    return {"figures": figures, "errors": errors}
+    latencies = [line.strip() for line in text.splitlines() if line.startswith("latency ")]
+    return {"figures": figures, "errors": errors, "latencies": latencies}
 
 
 def summary(batch_size: int, log_path: str, cpu_json: str = None) -> None:
@@ -322,6 +441,8 @@ def summary(batch_size: int, log_path: str, cpu_json: str = None) -> None:
     ]
     if batch_size > 1:
         lines.append(f"  observations/s  {ok_rps * batch_size:.0f} (ok requests/s x batch size {batch_size})")
+    for line in report["latencies"]:
+        lines.append(f"  {line}")
     for error in report["errors"][:5]:
         lines.append(f"  error           {error}")
     if cpu_json and os.path.exists(cpu_json):
@@ -344,7 +465,13 @@ def main(argv) -> None:
         raise SystemExit(__doc__)
     command, args = argv[1], argv[2:]
     if command == "setup":
-        setup(args[0], args[1], args[2], int(args[3]), args[4])
+        setup(args[0], args[1], args[2], int(args[3]), args[4], int(args[5]) if len(args) > 5 else 1)
+    elif command == "vitals":
+        vitals(args[0], args[1], args[2], args[3])
+    elif command == "catchup":
+        catchup(args[0], args[1], args[2], float(args[3]), args[4:])
+    elif command == "rebuild":
+        rebuild(args[0], args[1], args[2], int(args[3]), args[4:])
     elif command == "cpu":
         cpu(int(args[0]), int(args[1]), args[2], float(args[3]), args[4] if len(args) > 4 else "")
     elif command == "busy":

@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# Load runs of the platform with Gatling (see docs/performance.md).
+# Load runs of the platform with Gatling (see docs/performance.md and benchmarks/READ_SIDE.md).
 #
-#   benchmarks/run.sh [single|batch|all]        (default: all)
+#   benchmarks/run.sh [single|batch|all]                      write side (default: all = single, batch)
+#   benchmarks/run.sh summary|lag|search|stats|rebuild|reads  read side (reads = all five, in that order)
+#
+# Read side: summary (cached patient summary, open workload at SUMMARY_RATE), lag (write then read with
+# X-Min-Position at LAG_RATE), search (patient search on SEED_PATIENTS seeded patients at SEARCH_RATE), stats
+# (observation statistics over SEED_OBSERVATIONS seeded observations, STATS_USERS analysts), rebuild (each of
+# REBUILD_PROJECTIONS rebuilt on the seeded data, events/s). search, stats and rebuild seed the tenant's event
+# store with SQL (benchmarks/seed/*.sql, timed) and wait for the projections to catch up (timed) first.
 #
 # Builds the platform jar and the benchmarks module, starts the platform on a fresh database
 # clinical_bench_<timestamp> (HTTP on 127.0.0.1 only), creates a tenant, a facility and a pool of patients with
@@ -17,6 +24,19 @@
 #   PG_HOST [127.0.0.1]   PG_PORT [5432]   PG_USER [postgres]  PostgreSQL (trust auth)
 #   PLATFORM_XMX [2g]     platform heap                        STARTUP_TIMEOUT [180] seconds to wait for health
 #   SKIP_BUILD [0]        1: reuse platform/target/clinical-platform.jar and the compiled simulations
+#   MVN_OFFLINE [0]       1: Maven runs offline (-o)
+# Read side (defaults in brackets):
+#   SUMMARY_RATE [2000]   summary reads/s                      LAG_RATE [1000]   writes (and reads)/s, lag
+#   SEARCH_RATE [100]     searches/s                           STATS_USERS [2]   concurrent analysts, stats
+#   SEED_PATIENTS [100000] patients seeded by SQL (each with an open AMB encounter)
+#   SEED_OBSERVATIONS [10000000] observations seeded by SQL (stats, rebuild)
+#   SEED_CHUNK [500000]   events per seeding transaction       SEED_DAYS [365]   effectiveAt spread (days)
+#   FACILITIES [4]        facilities of the tenant (read modes; the seeded encounters spread over them)
+#   CATCHUP_TIMEOUT [3600] seconds to wait for the projections after seeding (0: no wait)
+#   CATCHUP_BY [live]     live: the live processors catch up (batches of 100, timed); rebuild: a rebuild of each of
+#                         REBUILD_PROJECTIONS is started at once after seeding and does it (batches of 1,000)
+#   REBUILD_PROJECTIONS ["patients encounters observations"]
+#   STATS_TIME_FORMAT [date] from/to of the stats requests as dates (date) or instants (instant)
 #   KEEP_DB [0]           1: keep the bench database at the end
 #   WAIT_QUIET [0]        seconds to wait, before each simulation, for the machine to be quiet (< 25 % busy, the
 #                         idle platform included): on a shared machine other builds skew the figures
@@ -26,8 +46,9 @@ set -euo pipefail
 
 MODE=${1:-all}
 case "$MODE" in
-    single | batch | all) ;;
-    *) echo "usage: $0 [single|batch|all]" >&2; exit 2 ;;
+    single | batch | all) READ_MODE=0 ;;
+    summary | lag | search | stats | rebuild | reads) READ_MODE=1 ;;
+    *) echo "usage: $0 [single|batch|all|summary|lag|search|stats|rebuild|reads]" >&2; exit 2 ;;
 esac
 
 cd "$(dirname "$0")/.."
@@ -41,7 +62,7 @@ WARMUP=${WARMUP:-60}
 USERS=${USERS:-16}
 BATCH_USERS=${BATCH_USERS:-4}
 BATCH_SIZE=${BATCH_SIZE:-500}
-PATIENTS=${PATIENTS:-200}
+PATIENTS=${PATIENTS:-$([ "$READ_MODE" = 1 ] && echo 1000 || echo 200)}
 BENCH_PORT=${BENCH_PORT:-18090}
 TENANT=${TENANT:-bench}
 PG_HOST=${PG_HOST:-127.0.0.1}
@@ -53,6 +74,22 @@ SKIP_BUILD=${SKIP_BUILD:-0}
 KEEP_DB=${KEEP_DB:-0}
 WAIT_QUIET=${WAIT_QUIET:-0}
 PROFILE=${PROFILE:-0}
+MVN_OFFLINE=${MVN_OFFLINE:-0}
+SUMMARY_RATE=${SUMMARY_RATE:-2000}
+LAG_RATE=${LAG_RATE:-1000}
+SEARCH_RATE=${SEARCH_RATE:-100}
+STATS_USERS=${STATS_USERS:-2}
+SEED_PATIENTS=${SEED_PATIENTS:-100000}
+SEED_OBSERVATIONS=${SEED_OBSERVATIONS:-10000000}
+SEED_CHUNK=${SEED_CHUNK:-500000}
+SEED_DAYS=${SEED_DAYS:-365}
+FACILITIES=${FACILITIES:-$([ "$READ_MODE" = 1 ] && echo 4 || echo 1)}
+CATCHUP_TIMEOUT=${CATCHUP_TIMEOUT:-3600}
+CATCHUP_BY=${CATCHUP_BY:-live}
+REBUILD_PROJECTIONS=${REBUILD_PROJECTIONS:-patients encounters observations}
+STATS_TIME_FORMAT=${STATS_TIME_FORMAT:-date}
+MVN="mvn -B -q"
+if [ "$MVN_OFFLINE" = 1 ]; then MVN="$MVN -o"; fi
 # A fixed secret for bench runs only (HS256, >= 32 bytes); the platform is reachable on the loopback only.
 BENCH_JWT_SECRET=${BENCH_JWT_SECRET:-clinical-bench-only-hs256-secret-0123456789abcdef}
 
@@ -110,9 +147,10 @@ trap 'exit 130' INT TERM
 # ------------------------------------------------------------------------------------------------- build
 if [ "$SKIP_BUILD" != 1 ]; then
     log "building the platform jar"
-    mvn -B -q -DskipTests install -pl platform -am
+    # (package, not install: nothing of the bench belongs in the shared local repository)
+    $MVN -DskipTests package -pl platform -am
     log "compiling the simulations"
-    mvn -B -q test-compile -pl benchmarks
+    $MVN test-compile -pl benchmarks
 fi
 [ -f platform/target/clinical-platform.jar ] || { echo "no platform/target/clinical-platform.jar: run without SKIP_BUILD=1" >&2; exit 1; }
 # A private copy: a build running beside the bench may replace platform/target's jar under the running JVM.
@@ -160,24 +198,26 @@ done
 log "platform healthy (pid $PLATFORM_PID)"
 
 # ------------------------------------------------------------------------------------------------- data
-log "creating tenant $TENANT, a facility and $PATIENTS patients with an open AMB encounter"
-timeout 600 python3 benchmarks/bench.py setup "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "$PATIENTS" "$IDS_FILE"
+log "creating tenant $TENANT, $FACILITIES facilities and $PATIENTS patients with an open AMB encounter"
+timeout 600 python3 benchmarks/bench.py setup "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "$PATIENTS" "$IDS_FILE" \
+    "$FACILITIES"
 
 # ------------------------------------------------------------------------------------------------- runs
-# run_gatling CLASS LABEL SECONDS USERS MEASURED: runs one simulation; sets RUN_DIR to its result folder.
+# run_gatling CLASS LABEL SECONDS USERS MEASURED [RATE]: runs one simulation; sets RUN_DIR to its result folder.
 # (Not called in a subshell, so that a signal's trap runs at once and sees every process to stop.)
 run_gatling() {
-    local class=$1 label=$2 seconds=$3 users=$4 measured=$5
+    local class=$1 label=$2 seconds=$3 users=$4 measured=$5 rate=${6:-}
     local marker=$OUT/.start-$label run_dir="" status
     RUN_DIR=""
     touch "$marker"
-    log "gatling $class ($label): ${seconds} s, $users users"
-    timeout $((seconds + 300)) mvn -B -q -pl benchmarks test-compile gatling:test \
+    log "gatling $class ($label): ${seconds} s, $([ -n "$rate" ] && echo "$rate arrivals/s" || echo "$users users")"
+    timeout $((seconds + 300)) $MVN -pl benchmarks test-compile gatling:test \
         -Dgatling.simulationClass="org.clinical.benchmarks.$class" \
         -Dgatling.runDescription="$label" \
         -Dbench.baseUrl="$BASE_URL" -Dbench.tenant="$TENANT" -Dbench.jwtSecret="$BENCH_JWT_SECRET" \
         -Dbench.durationSeconds="$seconds" -Dbench.users="$users" -Dbench.batchSize="$BATCH_SIZE" \
-        -Dbench.idsFile="$IDS_FILE" -Dbench.label=" ($label)" \
+        -Dbench.idsFile="$IDS_FILE" -Dbench.label=" ($label)" -Dbench.rate="$rate" \
+        -Dbench.statsTimeFormat="$STATS_TIME_FORMAT" \
         >"$OUT/gatling-$label.log" 2>&1 &
     GATLING_PID=$!
     if [ "$measured" = 1 ]; then
@@ -238,18 +278,20 @@ wait_quiet() {
     done
 }
 
-# simulate NAME CLASS USERS BATCH: warm-up (not reported) then the measured run, whose summary is printed.
+# simulate NAME CLASS USERS BATCH [RATE]: warm-up (not reported) then the measured run, whose summary is printed.
+# With a RATE the workload is open (RATE arrivals/s) and USERS is not used.
 simulate() {
-    local name=$1 class=$2 users=$3 batch=$4
+    local name=$1 class=$2 users=$3 batch=$4 rate=${5:-} load
+    load=$([ -n "$rate" ] && echo "open workload, $rate arrivals/s" || echo "$users concurrent users")
     wait_quiet
     if [ "$WARMUP" -gt 0 ]; then
-        run_gatling "$class" "$name-warm-up" "$WARMUP" "$users" 0
+        run_gatling "$class" "$name-warm-up" "$WARMUP" "$users" 0 "$rate"
         log "warm-up done: $(python3 benchmarks/bench.py summary "$batch" "$OUT/gatling-$name-warm-up.log" \
             | grep -E 'requests/s|p99' | xargs)"
     fi
-    run_gatling "$class" "$name" "$DURATION" "$users" 1
+    run_gatling "$class" "$name" "$DURATION" "$users" 1 "$rate"
     {
-        echo "== $name: $class, $users concurrent users, ${DURATION} s$([ "$batch" -gt 1 ] && echo ", batches of $batch")"
+        echo "== $name: $class, $load, ${DURATION} s$([ "$batch" -gt 1 ] && echo ", batches of $batch")"
         python3 benchmarks/bench.py summary "$batch" "$OUT/gatling-$name.log" "$OUT/cpu-$name.json"
         echo "  report          ${RUN_DIR#"$ROOT"/}/index.html"
         if [ "$PROFILE" = 1 ]; then
@@ -263,11 +305,108 @@ simulate() {
     } >>"$SUMMARY"
 }
 
+# ------------------------------------------------------------------------------------------------- seeding
+SCHEMA=t_${TENANT//-/_}
+PSQL=(psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB_NAME" -qAtX)
+psql_bench() { "${PSQL[@]}" "$@"; }
+FACILITY_IDS=""
+SEEDED_PATIENTS=0
+SEEDED_OBSERVATIONS=0
+
+# seed FILE TOTAL PER_ITEM_EVENTS LABEL [psql -v args]: runs a seeding script chunk after chunk (one transaction
+# each, never two at once), SEED_CHUNK events per chunk; prints the time and events/s.
+seed() {
+    local file=$1 total=$2 events_per_item=$3 label=$4 first=1 count started elapsed
+    shift 4
+    local chunk=$((SEED_CHUNK / events_per_item))
+    [ "$chunk" -ge 1 ] || chunk=1
+    [ -n "$FACILITY_IDS" ] || FACILITY_IDS="{$(psql_bench -c "select string_agg(aggregate_identifier, ',' order by global_index)
+        from $SCHEMA.domain_event_entry where payload_type = 'FacilityRegistered'")}"
+    wait_quiet
+    log "seeding $total $label ($((total * events_per_item)) events) with $file, $chunk per transaction"
+    started=$(date +%s.%N)
+    while [ "$first" -le "$total" ]; do
+        count=$((total - first + 1))
+        [ "$count" -le "$chunk" ] || count=$chunk
+        timeout 3600 "${PSQL[@]}" -v schema="$SCHEMA" -v tenant="$TENANT" -v facilities="$FACILITY_IDS" \
+            -v first="$first" -v count="$count" "$@" -f "$file"
+        first=$((first + count))
+    done
+    elapsed=$(python3 -c "import time; print(f'{time.time() - $started:.1f}')")
+    echo "  seeding         $total $label, $((total * events_per_item)) events in $elapsed s" \
+        "($(python3 -c "print(f'{$total * $events_per_item / $elapsed:,.0f}')") events/s), by SQL ($file)" | tee -a "$SUMMARY"
+}
+
+# catch_up: waits until the projections have handled every event: by the live processors (batches of 100), or
+# with CATCHUP_BY=rebuild by a rebuild of each of REBUILD_PROJECTIONS started at once (batches of 1,000).
+# (CATCHUP_TIMEOUT=0: no wait, e.g. to try the seeding alone)
+catch_up() {
+    if [ "$CATCHUP_TIMEOUT" = 0 ]; then
+        log "CATCHUP_TIMEOUT=0: not waiting for the projections"
+        return 0
+    fi
+    local rebuild=""
+    if [ "$CATCHUP_BY" = rebuild ]; then rebuild=$REBUILD_PROJECTIONS; fi
+    # shellcheck disable=SC2086 # (the names are words)
+    python3 benchmarks/bench.py catchup "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "$CATCHUP_TIMEOUT" $rebuild \
+        | tee "$OUT/catch-up.log"
+    echo "  projections     $(tail -1 "$OUT/catch-up.log")$([ -n "$rebuild" ] && echo " (by rebuilds: $rebuild)")" \
+        >>"$SUMMARY"
+}
+
+seed_patients() {
+    [ "$SEEDED_PATIENTS" = 0 ] || return 0
+    echo "== seeding: $SEED_PATIENTS patients with an open AMB encounter each" >>"$SUMMARY"
+    seed benchmarks/seed/patients.sql "$SEED_PATIENTS" 2 "patients"
+    catch_up
+    SEEDED_PATIENTS=1
+}
+
+seed_observations() {
+    [ "$SEEDED_OBSERVATIONS" = 0 ] || return 0
+    seed_patients
+    echo "== seeding: $SEED_OBSERVATIONS observations of 8 codes over $SEED_DAYS days" >>"$SUMMARY"
+    seed benchmarks/seed/observations.sql "$SEED_OBSERVATIONS" 1 "observations" \
+        -v patients="$SEED_PATIENTS" -v days="$SEED_DAYS"
+    catch_up
+    SEEDED_OBSERVATIONS=1
+}
+
+rebuild_all() {
+    local events
+    seed_observations
+    wait_quiet
+    events=$(psql_bench -c "select count(*) from $SCHEMA.domain_event_entry")
+    echo "== rebuild: $REBUILD_PROJECTIONS, one after the other, $events events in the tenant's stream" >>"$SUMMARY"
+    timeout $((CATCHUP_TIMEOUT * 3)) python3 benchmarks/bench.py rebuild "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" \
+        "$events" $REBUILD_PROJECTIONS | tee "$OUT/rebuild.log"
+    grep '^  rebuild' "$OUT/rebuild.log" >>"$SUMMARY"
+}
+
+# ------------------------------------------------------------------------------------------------- modes
 if [ "$MODE" = single ] || [ "$MODE" = all ]; then
     simulate single SingleObservationSimulation "$USERS" 1
 fi
 if [ "$MODE" = batch ] || [ "$MODE" = all ]; then
     simulate batch ObservationBatchSimulation "$BATCH_USERS" "$BATCH_SIZE"
+fi
+if [ "$MODE" = summary ] || [ "$MODE" = reads ]; then
+    timeout 600 python3 benchmarks/bench.py vitals "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "$IDS_FILE"
+    simulate summary PatientSummarySimulation 0 1 "$SUMMARY_RATE"
+fi
+if [ "$MODE" = lag ] || [ "$MODE" = reads ]; then
+    simulate lag ProjectionLagSimulation 0 1 "$LAG_RATE"
+fi
+if [ "$MODE" = search ] || [ "$MODE" = reads ]; then
+    seed_patients
+    simulate search PatientSearchSimulation 0 1 "$SEARCH_RATE"
+fi
+if [ "$MODE" = stats ] || [ "$MODE" = reads ]; then
+    seed_observations
+    simulate stats ObservationStatsSimulation "$STATS_USERS" 1
+fi
+if [ "$MODE" = rebuild ] || [ "$MODE" = reads ]; then
+    rebuild_all
 fi
 
 echo
@@ -275,4 +414,8 @@ COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git status --porcelain -- . ':!benchmarks' 2>/dev/null)" ]; then COMMIT="$COMMIT + uncommitted changes"; fi
 echo "Summary ($(nproc) cores, machine $IDLE_BUSY % busy before the run, platform -Xmx$PLATFORM_XMX," \
     "pool of $PATIENTS patients, code $COMMIT, $(date -u +%FT%TZ))"
+if [ "$READ_MODE" = 1 ]; then
+    echo "Stored: $(psql_bench -c "select count(*) || ' events, ' || pg_size_pretty(pg_total_relation_size('$SCHEMA.domain_event_entry'))
+        || ' event table' from $SCHEMA.domain_event_entry"); database $(psql_bench -c "select pg_size_pretty(pg_database_size(current_database()))")"
+fi
 cat "$SUMMARY"

@@ -29,8 +29,10 @@ import static io.gatling.javaapi.http.HttpDsl.http;
  *   <li>{@code bench.baseUrl} the platform, default {@code http://127.0.0.1:18090}</li>
  *   <li>{@code bench.tenant} the tenant the pool was created in, default {@code bench}</li>
  *   <li>{@code bench.jwtSecret} the platform's {@code CLINICAL_JWT_SECRET} (HS256)</li>
- *   <li>{@code bench.durationSeconds} how long the closed workload runs, default 60</li>
+ *   <li>{@code bench.durationSeconds} how long the workload runs, default 60</li>
  *   <li>{@code bench.users} concurrent virtual users (closed model); default per simulation</li>
+ *   <li>{@code bench.rate} new virtual users, one request chain each, per second (open model); default per
+ *       simulation</li>
  *   <li>{@code bench.batchSize} observations per batch request, default 500</li>
  *   <li>{@code bench.idsFile} CSV {@code patientId,encounterId} (header line) of the pre-created pool</li>
  *   <li>{@code bench.label} free text appended to the scenario name (e.g. {@code warm-up})</li>
@@ -50,6 +52,12 @@ final class BenchConfig {
         return Integer.getInteger("bench.users", defaultUsers);
     }
 
+    /** Arrivals per second of an open workload. */
+    double rate(double defaultRate) {
+        String rate = System.getProperty("bench.rate", "");
+        return rate.isBlank() ? defaultRate : Double.parseDouble(rate);
+    }
+
     /** Bound on the whole run: the closed loop's duration plus time for the last requests to end. */
     Duration maxDuration() {
         return duration.plusSeconds(30);
@@ -57,11 +65,16 @@ final class BenchConfig {
 
     /** A clinician token for the bench tenant, valid well beyond the run. */
     String clinicianToken() {
+        return token("clinician");
+    }
+
+    /** A token with one role for the bench tenant, valid well beyond the run. */
+    String token(String role) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .subject("gatling-bench")
                 .issueTime(new Date())
                 .expirationTime(Date.from(Instant.now().plus(duration).plusSeconds(3600)))
-                .claim("roles", List.of("clinician"))
+                .claim("roles", List.of(role))
                 .claim("tenants", List.of(tenant))
                 .claim("regions", List.of())
                 .build();
@@ -103,18 +116,52 @@ final class BenchConfig {
             {"59408-5", "Oxygen saturation", "%", "94", "100", "85", "100"},
     };
 
-    /** One RecordObservation body: a random vital sign, some time in the last hour. */
     /** JSON over HTTP to the platform under test, as the pool's clinician; no caching, no Gatling warm-up. */
     HttpProtocolBuilder protocol() {
+        return protocol("clinician");
+    }
+
+    /** The same protocol with a token of another role ({@code analyst} for analytics). */
+    HttpProtocolBuilder protocol(String role) {
         return http
                 .baseUrl(baseUrl)
                 .acceptHeader("application/json")
                 .contentTypeHeader("application/json")
-                .authorizationHeader("Bearer " + clinicianToken())
+                .authorizationHeader("Bearer " + token(role))
                 .disableCaching()
                 .disableWarmUp();
     }
 
+    /**
+     * For open workloads (a new virtual user per arrival): the users share one pool of keep-alive connections,
+     * as the platform's real clients (an app server, a gateway) do. Without it every arrival would open a TCP
+     * connection of its own and the figures would measure connection set-up.
+     */
+    HttpProtocolBuilder openProtocol(String role) {
+        return protocol(role).shareConnections();
+    }
+
+    /** Bound on an open workload: its duration plus time for the last chains to end. */
+    Duration openMaxDuration() {
+        return duration.plusSeconds(30);
+    }
+
+    /** Endless feeder of random patient ids of the pool, as the session attribute patientId. */
+    Iterator<Map<String, Object>> patientFeeder() {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Map<String, Object> next() {
+                return Map.of("patientId", randomPair()[0]);
+            }
+        };
+    }
+
+    /** One RecordObservation body: a random vital sign, some time in the last hour. */
     static String observationJson(String patientId, String encounterId) {
         StringBuilder json = new StringBuilder(400);
         appendObservation(json, patientId, encounterId);

@@ -1,0 +1,61 @@
+package org.clinical.benchmarks;
+
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.header;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+/**
+ * Projection lag under a steady write load, open workload: {@code bench.rate} (default 1,000) arrivals per
+ * second for {@code bench.durationSeconds}. Each arrival records one observation on a random patient/encounter
+ * of the pool ({@code POST observations}, keeping the answer's {@code X-Event-Position}), then at once reads
+ * that patient's newest observation with {@code X-Min-Position: <that position>}
+ * ({@code GET patients/{id}/observations?limit=1}): the platform answers once the observations projection has
+ * reached the position (it waits up to 2 s, then 503). The time from the write's answer to the read's answer
+ * is an upper bound of the projection lag of that event (it includes one read's round trip); the end-of-run
+ * line {@code latency projection lag} gives its p50/p95/p99. Target: p99 <= 100 ms at 1,000 events/s.
+ */
+public class ProjectionLagSimulation extends Simulation {
+
+    private final BenchConfig config = new BenchConfig();
+    private final double rate = config.rate(1000);
+    private final Latencies latencies = new Latencies();
+
+    private final ScenarioBuilder scenario = scenario("Write then read at X-Min-Position " + rate + "/s" + config.label)
+            .feed(config.pairFeeder())
+            .exec(http("POST observations")
+                    .post("/api/v1/" + config.tenant + "/observations")
+                    .body(StringBody(session -> BenchConfig.observationJson(
+                            session.getString("patientId"), session.getString("encounterId"))))
+                    .check(status().is(201), header("X-Event-Position").saveAs("position")))
+            .exitHereIfFailed()
+            .exec(session -> session.set("writtenAt", System.nanoTime()))
+            .exec(http("GET observations with X-Min-Position")
+                    .get("/api/v1/" + config.tenant + "/patients/#{patientId}/observations?limit=1")
+                    .header("X-Min-Position", "#{position}")
+                    .check(status().is(200)))
+            .exec(session -> {
+                if (session.isFailed()) {
+                    latencies.failed("projection lag");
+                } else {
+                    latencies.record("projection lag", System.nanoTime() - session.getLong("writtenAt"));
+                }
+                return session;
+            });
+
+    {
+        setUp(scenario.injectOpen(constantUsersPerSec(rate).during(config.duration)))
+                .protocols(config.openProtocol("clinician"))
+                .maxDuration(config.openMaxDuration());
+    }
+
+    @Override
+    public void after() {
+        System.out.print(latencies.report());
+    }
+}
