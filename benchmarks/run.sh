@@ -36,10 +36,12 @@
 #   CATCHUP_BY [live]     live: the live processors catch up (batches of 100, timed); rebuild: a rebuild of each of
 #                         REBUILD_PROJECTIONS is started at once after seeding and does it (batches of 1,000)
 #   REBUILD_PROJECTIONS ["patients encounters observations"]
+#   REBUILD_AFTER [1]     0: mode reads skips its final rebuild step (measure rebuilds apart, on less data)
 #   STATS_TIME_FORMAT [date] from/to of the stats requests as dates (date) or instants (instant)
 #   KEEP_DB [0]           1: keep the bench database at the end
 #   WAIT_QUIET [0]        seconds to wait, before each simulation, for the machine to be quiet (< 25 % busy, the
 #                         idle platform included): on a shared machine other builds skew the figures
+#   PLATFORM_JAVA_OPTS    extra JVM options of the platform, e.g. a JFR recording of a whole run
 #   PROFILE [0]           1: a JFR recording of the platform during each measured run, summarised by subsystem
 #                         (costs a few % of throughput: do not mix profiled and reported figures)
 set -euo pipefail
@@ -178,7 +180,7 @@ CLINICAL_JWT_SECRET=$BENCH_JWT_SECRET \
 CLINICAL_KAFKA_EMBEDDED_PORT=0 \
 AXONIQ_UPDATE_CHECKER_DISABLED=true \
     "$CLINICAL_JAVA_HOME/bin/java" -Xmx"$PLATFORM_XMX" -Daxoniq.update-checker.disabled=true \
-    -jar "$JAR" >"$OUT/platform.log" 2>&1 &
+    ${PLATFORM_JAVA_OPTS:-} -jar "$JAR" >"$OUT/platform.log" 2>&1 &
 PLATFORM_PID=$!
 
 deadline=$((SECONDS + STARTUP_TIMEOUT))
@@ -405,7 +407,7 @@ if [ "$MODE" = stats ] || [ "$MODE" = reads ]; then
     seed_observations
     simulate stats ObservationStatsSimulation "$STATS_USERS" 1
 fi
-if [ "$MODE" = rebuild ] || [ "$MODE" = reads ]; then
+if [ "$MODE" = rebuild ] || { [ "$MODE" = reads ] && [ "${REBUILD_AFTER:-1}" = 1 ]; }; then
     rebuild_all
 fi
 

@@ -92,6 +92,7 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
      */
     public String switchTo(Tenant tenant, ReadModel model, int generation, Runnable alsoInTransaction) {
         String old = liveSchema(tenant, model.name());
+        analyze(tenant, tenant.readModelSchema(model.name(), generation));
         transaction(tenant).executeWithoutResult(tx -> {
             alsoInTransaction.run();
             jdbc(tenant).update("update " + tenant.schema() + ".projection_generation"
@@ -108,6 +109,12 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
         jdbc(tenant).update("update " + tenant.schema() + ".projection_generation"
                 + " set building = null, building_since = null where name = ? and building = ?", model.name(), generation);
         drop(tenant, tenant.readModelSchema(model.name(), generation));
+    }
+
+    /** Statistics for the planner before the first read of a rebuilt generation. */
+    private void analyze(Tenant tenant, String schema) {
+        jdbc(tenant).queryForList("select tablename from pg_tables where schemaname = ?", String.class, schema)
+                .forEach(table -> jdbc(tenant).execute("analyze " + schema + "." + table));
     }
 
     public void drop(Tenant tenant, String schema) {
