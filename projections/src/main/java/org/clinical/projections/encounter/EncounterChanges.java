@@ -67,10 +67,15 @@ final class EncounterChanges {
                   where h.encounter_id = any(?::uuid[])) n
             where l.encounter_id = n.encounter_id and l.seq = n.seq and l.to_at is null and n.to_at is not null""";
     private static final String CENSUS_REMOVE = "delete from {s}.census where encounter_id = any(?::uuid[])";
+    /**
+     * By primary key only: "offset 0" keeps the planner from combining it with the partial index of open
+     * encounters, which it would scan whole at every batch while that index's statistics are young.
+     */
     private static final String CENSUS_ADD = """
             insert into {s}.census (encounter_id, patient_id, encounter_class, facility_id, location, started_at)
             select encounter_id, patient_id, encounter_class, facility_id, location, started_at
-            from {s}.encounter where encounter_id = any(?::uuid[]) and status = 'in-progress'""";
+            from (select * from {s}.encounter where encounter_id = any(?::uuid[]) offset 0) e
+            where status = 'in-progress'""";
     private static final String COUNT_DAYS = """
             insert into {s}.encounter_daily (day, facility_id, encounter_class, count)
             select (e.started_at at time zone 'UTC')::date, e.facility_id, e.encounter_class, sum(d.delta)

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Patient reads answered from Redis, never older than the read models.
@@ -69,28 +70,55 @@ public class PatientCache implements ReadModelChanges {
     }
 
     /**
-     * The cached answer, or {@code load}'s (cached when not null). {@code load} answers null for a patient
-     * the read model does not know; that is never cached.
+     * The answer as JSON, with its version: from Redis as it was cached (no parsing, no serializing on a hit), or
+     * {@code load}'s, serialized (and cached when not null). {@code load} answers null for a patient the read
+     * model does not know; that is never cached, and the answer is null.
      */
-    public <T> T read(Tenant tenant, UUID patientId, Part part, Class<T> type, Supplier<T> load) {
+    public <T> Cached read(Tenant tenant, UUID patientId, Part part, Supplier<T> load, ToLongFunction<T> versionOf) {
         Lookup lookup = lookup(tenant, patientId, part);
         if (lookup != null && lookup.value() != null) {
-            try {
-                T cached = json.readValue(lookup.value(), type);
+            Cached cached = Cached.parse(lookup.value());
+            if (cached != null) {
                 count(part, "hit");
                 return cached;
-            } catch (JsonProcessingException e) {
-                log.warn("unreadable cache entry {}, read from PostgreSQL instead", lookup.key(), e);
             }
+            log.warn("unreadable cache entry {}, read from PostgreSQL instead", lookup.key());
         }
         T loaded = load.get();
         if (lookup != null) {
             count(part, "miss");
-            if (loaded != null) {
-                fill(lookup, part, loaded);
+        }
+        if (loaded == null) {
+            return null;
+        }
+        Cached answer;
+        try {
+            answer = new Cached(json.writeValueAsString(loaded), versionOf.applyAsLong(loaded));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + loaded.getClass().getSimpleName(), e);
+        }
+        if (lookup != null) {
+            fill(lookup, part, answer.stored());
+        }
+        return answer;
+    }
+
+    /** An answer as JSON and its version; stored in Redis as {@code <version>\n<json>}. */
+    public record Cached(String json, long version) {
+
+        String stored() {
+            return version + "\n" + json;
+        }
+
+        static Cached parse(String stored) {
+            int newline = stored.indexOf('\n');
+            try {
+                return newline < 0 ? null : new Cached(stored.substring(newline + 1),
+                        Long.parseLong(stored, 0, newline, 10));
+            } catch (NumberFormatException e) {
+                return null;
             }
         }
-        return loaded;
     }
 
     @Override
@@ -147,15 +175,13 @@ public class PatientCache implements ReadModelChanges {
         }
     }
 
-    private void fill(Lookup lookup, Part part, Object value) {
+    private void fill(Lookup lookup, Part part, String value) {
         Duration ttl = part == Part.SUMMARY ? properties.summaryTtl() : properties.vitalsTtl();
         try {
             redis.execute(CacheScripts.FILL,
                     List.of(epochKey(lookup.tenant()), generationKey(prefix(lookup.tenant()), lookup.patientId()),
                             lookup.key()),
-                    lookup.epoch(), lookup.generation(), json.writeValueAsString(value), String.valueOf(ttl.toMillis()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot cache " + value.getClass().getSimpleName(), e);
+                    lookup.epoch(), lookup.generation(), value, String.valueOf(ttl.toMillis()));
         } catch (RuntimeException e) {
             failed(e);
         }

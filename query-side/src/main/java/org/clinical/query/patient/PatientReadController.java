@@ -2,6 +2,9 @@ package org.clinical.query.patient;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.clinical.infra.web.NotFoundException;
@@ -12,6 +15,7 @@ import org.clinical.query.patient.PatientSummary.LatestVitals;
 import org.clinical.query.web.ReadModels;
 import org.clinical.query.web.ReadModels.Read;
 import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -44,31 +48,35 @@ public class PatientReadController {
                     + " a validator for conditional GETs (If-None-Match is ignored): the summary also holds the open"
                     + " encounter and vital signs, which change without it. A merged patient"
                     + " answers 200 with mergedInto set: reads point to the survivor. 404 for an unknown patient.")
-    public ResponseEntity<PatientSummary> summary(@PathVariable("tenant") String tenant, @PathVariable("id") String id,
-                                                  HttpServletRequest request) {
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = PatientSummary.class)))
+    public ResponseEntity<String> summary(@PathVariable("tenant") String tenant, @PathVariable("id") String id,
+                                          HttpServletRequest request) {
         Read read = reads.summaryRead(tenant, request.getHeader(ReadModels.MIN_POSITION));
         UUID patientId = patientId(id);
-        PatientSummary summary = cache.read(read.tenant(), patientId, PatientCache.Part.SUMMARY, PatientSummary.class,
-                () -> reads.summary(read, patientId));
+        PatientCache.Cached summary = cache.read(read.tenant(), patientId, PatientCache.Part.SUMMARY,
+                () -> reads.summary(read, patientId), PatientSummary::version);
         if (summary == null) {
             throw unknown(id);
         }
-        return ResponseEntity.ok().eTag("\"" + summary.version() + "\"")
-                .cacheControl(CacheControl.noCache().cachePrivate()).body(summary);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).eTag("\"" + summary.version() + "\"")
+                .cacheControl(CacheControl.noCache().cachePrivate()).body(summary.json());
     }
 
     @GetMapping("/{id}/vitals/latest")
     @Operation(summary = "The latest value of each vital-sign code of the patient: {items: [...]}; 404 for an unknown patient")
-    public LatestVitals latestVitals(@PathVariable("tenant") String tenant, @PathVariable("id") String id,
-                                     HttpServletRequest request) {
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = LatestVitals.class)))
+    public ResponseEntity<String> latestVitals(@PathVariable("tenant") String tenant, @PathVariable("id") String id,
+                                               HttpServletRequest request) {
         Read read = reads.vitalsRead(tenant, request.getHeader(ReadModels.MIN_POSITION));
         UUID patientId = patientId(id);
-        LatestVitals vitals = cache.read(read.tenant(), patientId, PatientCache.Part.VITALS, LatestVitals.class,
-                () -> reads.latestVitals(read, patientId));
+        PatientCache.Cached vitals = cache.read(read.tenant(), patientId, PatientCache.Part.VITALS,
+                () -> reads.latestVitals(read, patientId), v -> 0);
         if (vitals == null) {
             throw unknown(id);
         }
-        return vitals;
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(vitals.json());
     }
 
     @GetMapping
