@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load runs of the platform with Gatling (see docs/performance.md and benchmarks/READ_SIDE.md).
+# Load runs of the platform with Gatling (see docs/performance.md).
 #
 #   benchmarks/run.sh [single|batch|all]                      write side (default: all = single, batch)
 #   benchmarks/run.sh summary|lag|search|stats|rebuild|reads  read side (reads = all five, in that order)
