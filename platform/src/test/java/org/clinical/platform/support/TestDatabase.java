@@ -3,6 +3,8 @@ package org.clinical.platform.support;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -47,12 +49,34 @@ public final class TestDatabase {
     }
 
     /** Runs after the platform has stopped (its processors release their claims through the database). */
+    /** The analyst roles of the tenants in one of this run's databases (one analytics schema a_<t> each). */
+    private static List<String> analystRoles(String database) {
+        List<String> roles = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(HOST_URL + database, USER, null);
+             var st = c.createStatement();
+             var rs = st.executeQuery("select substr(nspname, 3) from pg_namespace where nspname like 'a\\_%'")) {
+            while (rs.next()) {
+                roles.add("clinical_analyst_" + rs.getString(1));
+            }
+        } catch (SQLException e) {
+            System.err.println("could not list the analyst roles of " + database + ": " + e.getMessage());
+        }
+        return roles;
+    }
+
     private static void drop() {
         awaitSpringShutdown();
+        List<String> roles = new ArrayList<>();
+        roles.addAll(analystRoles(NAME));
+        roles.addAll(analystRoles(EU_NAME));
         try (Connection c = DriverManager.getConnection(HOST_URL + "postgres", USER, null);
              var st = c.createStatement()) {
             st.execute("drop database if exists " + NAME + " with (force)");
             st.execute("drop database if exists " + EU_NAME + " with (force)");
+            // Roles belong to the cluster, not the database: the analyst roles of this run's tenants go too.
+            for (String role : roles) {
+                st.execute("drop role if exists " + role);
+            }
         } catch (SQLException e) {
             System.err.println("could not drop test database " + NAME + ": " + e.getMessage());
         }
