@@ -16,6 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class CommitSignal {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CommitSignal.class);
+
     private final Set<Runnable> callbacks = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
@@ -48,7 +50,14 @@ public final class CommitSignal {
         } finally {
             lock.unlock();
         }
-        callbacks.forEach(Runnable::run);
+        for (Runnable callback : callbacks) {
+            try {
+                callback.run();
+            } catch (RuntimeException e) {
+                // Runs after a commit: the command is stored, and its answer must not turn into an error.
+                log.warn("A processor could not be woken after a commit; it reads the events at its next run", e);
+            }
+        }
     }
 
     long commits() {
