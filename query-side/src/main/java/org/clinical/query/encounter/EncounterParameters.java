@@ -3,11 +3,8 @@ package org.clinical.query.encounter;
 import org.clinical.events.encounter.EncounterClass;
 import org.clinical.infra.web.BadRequestException;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -40,11 +37,6 @@ final class EncounterParameters {
 
     static Instant instant(String value) {
         return Instant.parse(value);
-    }
-
-    static Instant time(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
-        return time == null ? null : time.toInstant();
     }
 
     /** An inclusive range of UTC days, both required, {@code from} not after {@code to}. */

@@ -31,7 +31,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 import static org.clinical.query.encounter.EncounterParameters.instant;
-import static org.clinical.query.encounter.EncounterParameters.time;
+import static org.clinical.query.web.Rows.instant;
 import static org.clinical.query.encounter.EncounterParameters.uuid;
 
 /** A patient's encounters, newest first, and the census of open encounters, from the "encounters" read model. */
@@ -118,7 +118,7 @@ public class EncounterReadsController {
         read.jdbc().query(read.sql(sql), rs -> {
             groups.computeIfAbsent(Arrays.asList(rs.getObject(1, UUID.class), rs.getString(2)),
                     k -> new ArrayList<>()).add(new CensusEncounter(rs.getObject(3, UUID.class),
-                    rs.getObject(4, UUID.class), rs.getString(5), time(rs, 6)));
+                    rs.getObject(4, UUID.class), rs.getString(5), instant(rs, 6)));
         }, facility == null ? new Object[0] : new Object[]{facility});
         List<CensusGroup> items = new ArrayList<>();
         groups.forEach((key, encounters) -> items.add(new CensusGroup((UUID) key.get(0), (String) key.get(1),
@@ -135,7 +135,7 @@ public class EncounterReadsController {
                         + " where encounter_id = any(?::uuid[]) order by encounter_id, seq"),
                 rs -> {
                     stays.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>()).add(new LocationStay(
-                            rs.getString(2), time(rs, 3), time(rs, 4)));
+                            rs.getString(2), instant(rs, 3), instant(rs, 4)));
                 },
                 (Object) encounters.stream().map(e -> e.encounterId().toString()).toArray(String[]::new));
         return encounters.stream().map(e -> new EncounterView(e.encounterId(), e.patientId(), e.encounterClass(),
@@ -145,8 +145,8 @@ public class EncounterReadsController {
 
     private EncounterView encounter(ResultSet rs) throws SQLException {
         return new EncounterView(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), time(rs, 7),
-                time(rs, 8), reason(rs.getString(9)), rs.getString(10), rs.getLong(11), List.of());
+                rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), instant(rs, 7),
+                instant(rs, 8), reason(rs.getString(9)), rs.getString(10), rs.getLong(11), List.of());
     }
 
     private JsonNode reason(String text) {

@@ -3,6 +3,7 @@ package org.clinical.query.encounter;
 import org.clinical.query.patient.SummaryParts.OpenEncounter;
 import org.clinical.query.patient.SummaryParts.OpenEncounterLookup;
 import org.clinical.query.web.ReadModels.Read;
+import org.clinical.query.web.Rows;
 import org.springframework.stereotype.Component;
 
 import java.util.Optional;
@@ -20,7 +21,7 @@ class OpenEncounterQuery implements OpenEncounterLookup {
                         where patient_id = ? and status = 'in-progress'
                         order by started_at desc, encounter_id desc limit 1"""),
                 rs -> rs.next() ? Optional.of(new OpenEncounter(rs.getObject(1, UUID.class), rs.getString(2),
-                        rs.getObject(3, UUID.class), rs.getString(4), EncounterParameters.time(rs, 5), rs.getLong(6)))
+                        rs.getObject(3, UUID.class), rs.getString(4), Rows.instant(rs, 5), rs.getLong(6)))
                         : Optional.<OpenEncounter>empty(),
                 patientId);
     }

@@ -9,15 +9,13 @@ import org.clinical.query.patient.SummaryParts.LatestVitalsLookup;
 import org.clinical.query.patient.SummaryParts.OpenEncounterLookup;
 import org.clinical.query.web.ReadModels;
 import org.clinical.query.web.ReadModels.Read;
+import org.clinical.query.web.Rows;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import java.sql.Array;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,7 +66,7 @@ public class PatientReads {
                         + " version from {patients}.patient where patient_id = ?"),
                 (rs, i) -> new PatientSummary(rs.getObject(1, UUID.class), rs.getString(2),
                         new Name(rs.getString(3), strings(rs.getArray(4))), rs.getObject(5, LocalDate.class),
-                        rs.getString(6), rs.getBoolean(7), instant(rs, 8), rs.getObject(9, UUID.class),
+                        rs.getString(6), rs.getBoolean(7), Rows.instant(rs, 8), rs.getObject(9, UUID.class),
                         tree(rs.getString(10)), tree(rs.getString(11)), tree(rs.getString(12)), rs.getLong(13),
                         null, List.of()),
                 patientId);
@@ -97,11 +95,6 @@ public class PatientReads {
 
     static List<String> strings(Array array) throws SQLException {
         return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
-    }
-
-    static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
-        return time == null ? null : time.toInstant();
     }
 
     private JsonNode tree(String text) {

@@ -5,6 +5,7 @@ import org.clinical.infra.web.Page;
 import org.clinical.query.patient.PatientSummary.Found;
 import org.clinical.query.patient.PatientSummary.Name;
 import org.clinical.query.web.ReadModels.Read;
+import org.clinical.query.web.Rows;
 import org.springframework.stereotype.Component;
 
 import org.springframework.jdbc.core.ConnectionCallback;
@@ -83,7 +84,7 @@ public class PatientSearch {
         }
         RowMapper<Row> mapper = (rs, i) -> new Row(new Found(
                 rs.getObject(1, UUID.class), rs.getString(2), new Name(rs.getString(3), PatientReads.strings(rs.getArray(4))),
-                rs.getObject(5, LocalDate.class), rs.getString(6), rs.getBoolean(7), PatientReads.instant(rs, 8),
+                rs.getObject(5, LocalDate.class), rs.getString(6), rs.getBoolean(7), Rows.instant(rs, 8),
                 rs.getObject(9, UUID.class)), rs.getString(10));
         List<Row> rows = walk ? walking(read, read.sql(sql.toString()), args, mapper)
                 : read.jdbc().query(read.sql(sql.toString()), mapper, args.toArray());
