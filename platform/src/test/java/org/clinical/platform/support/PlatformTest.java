@@ -132,6 +132,12 @@ public abstract class PlatformTest {
         assertThat(body.get("status").asInt()).isEqualTo(status);
     }
 
+    /** A 400 problem whose first error names the field: a query parameter, a header or a body field. */
+    protected static void assertBadParameter(Api.Response response, String field) {
+        assertProblem(response, 400);
+        assertThat(response.body().at("/errors/0/field").asText()).as(response.toString()).isEqualTo(field);
+    }
+
     /** The body of a valid patient registration with the given MRN (born 1980-12-10). */
     protected static String patientBody(String mrn) {
         return """

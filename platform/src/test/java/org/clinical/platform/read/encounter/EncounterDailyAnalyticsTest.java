@@ -105,9 +105,7 @@ class EncounterDailyAnalyticsTest extends EncounterReads {
     }
 
     private void assertBadParameter(String path, String field) {
-        Api.Response response = api.get(path).token(ANALYST).send();
-        assertProblem(response, 400);
-        assertThat(response.body().get("errors").get(0).get("field").asText()).as(path).isEqualTo(field);
+        assertBadParameter(api.get(path).token(ANALYST).send(), field);
     }
 
     /** One encounter on 2025-03-02 and one on 2025-03-04, plus a cancelled one on 2025-03-04. */

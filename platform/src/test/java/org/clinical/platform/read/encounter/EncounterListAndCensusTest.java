@@ -250,11 +250,6 @@ class EncounterListAndCensusTest extends EncounterReads {
         assertThat(schemas.at("/DailyCount/properties").has("day")).isTrue();
     }
 
-    private static void assertBadParameter(Api.Response response, String field) {
-        assertProblem(response, 400);
-        assertThat(response.body().get("errors").get(0).get("field").asText()).isEqualTo(field);
-    }
-
     private static Map<String, Integer> censusCounts(JsonNode census) {
         Map<String, Integer> counts = new java.util.HashMap<>();
         census.get("items").forEach(i -> counts.put(i.get("location").asText(), i.get("count").asInt()));

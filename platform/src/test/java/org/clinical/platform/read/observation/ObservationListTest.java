@@ -144,13 +144,13 @@ class ObservationListTest extends ObservationReadsSupport {
         String tenant = newTenant();
         String patient = newPatient(tenant, "MRN-1");
         String base = "/api/v1/" + tenant + "/patients/" + patient + "/observations";
-        assertField(api.get(base + "?from=2025-03-01").token(CLINICIAN).send(), "from");
-        assertField(api.get(base + "?to=yesterday").token(CLINICIAN).send(), "to");
-        assertField(api.get(base + "?limit=0").token(CLINICIAN).send(), "limit");
-        assertField(api.get(base + "?limit=1001").token(CLINICIAN).send(), "limit");
-        assertField(api.get(base + "?cursor=bm90LWEtY3Vyc29y").token(CLINICIAN).send(), "cursor");
-        assertField(api.get(base + "?code=http://loinc.org%7C").token(CLINICIAN).send(), "code");
-        assertField(api.get("/api/v1/" + tenant + "/patients/not-a-uuid/observations").token(CLINICIAN).send(),
+        assertBadParameter(api.get(base + "?from=2025-03-01").token(CLINICIAN).send(), "from");
+        assertBadParameter(api.get(base + "?to=yesterday").token(CLINICIAN).send(), "to");
+        assertBadParameter(api.get(base + "?limit=0").token(CLINICIAN).send(), "limit");
+        assertBadParameter(api.get(base + "?limit=1001").token(CLINICIAN).send(), "limit");
+        assertBadParameter(api.get(base + "?cursor=bm90LWEtY3Vyc29y").token(CLINICIAN).send(), "cursor");
+        assertBadParameter(api.get(base + "?code=http://loinc.org%7C").token(CLINICIAN).send(), "code");
+        assertBadParameter(api.get("/api/v1/" + tenant + "/patients/not-a-uuid/observations").token(CLINICIAN).send(),
                 "patientId");
     }
 
@@ -173,12 +173,5 @@ class ObservationListTest extends ObservationReadsSupport {
 
     private List<Integer> values(Api.Response response) {
         return items(response).stream().map(i -> i.get("value").get("quantity").get("value").asInt()).toList();
-    }
-
-    static void assertField(Api.Response response, String field) {
-        assertProblem(response, 400);
-        List<String> fields = new ArrayList<>();
-        response.body().get("errors").forEach(e -> fields.add(e.get("field").asText()));
-        assertThat(fields).as(response.toString()).contains(field);
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.clinical.platform.read.observation.ObservationListTest.assertField;
 
 /** p50/p95 come from log-scale buckets: within 1 % of the sample at rank floor(q * (n - 1)). */
 class ObservationStatsTest extends ObservationReadsSupport {
@@ -103,11 +102,11 @@ class ObservationStatsTest extends ObservationReadsSupport {
     void bad_parameters_answer_400_naming_the_parameter() {
         String tenant = newTenant();
         String base = "/api/v1/" + tenant + "/analytics/observations/stats";
-        assertField(api.get(base).token(ANALYST).send(), "code");
-        assertField(api.get(base + "?code=1&from=2025-13-01").token(ANALYST).send(), "from");
-        assertField(api.get(base + "?code=1&to=2025-03-01T00:00:00Z").token(ANALYST).send(), "to");
-        assertField(api.get(base + "?code=1&from=2025-03-02&to=2025-03-01").token(ANALYST).send(), "to");
-        assertField(api.get(base + "?code=1&groupBy=week").token(ANALYST).send(), "groupBy");
+        assertBadParameter(api.get(base).token(ANALYST).send(), "code");
+        assertBadParameter(api.get(base + "?code=1&from=2025-13-01").token(ANALYST).send(), "from");
+        assertBadParameter(api.get(base + "?code=1&to=2025-03-01T00:00:00Z").token(ANALYST).send(), "to");
+        assertBadParameter(api.get(base + "?code=1&from=2025-03-02&to=2025-03-01").token(ANALYST).send(), "to");
+        assertBadParameter(api.get(base + "?code=1&groupBy=week").token(ANALYST).send(), "groupBy");
         assertProblem(api.get(base + "?code=1").token(CLINICIAN).send(), 403);
     }
 
