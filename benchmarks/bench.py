@@ -418,7 +418,9 @@ def parse_console(log_path: str) -> dict:
     return {"figures": figures, "errors": errors, "latencies": latencies}
 
 
-def summary(batch_size: int, log_path: str, cpu_json: str = None) -> None:
+def summary(batch_size: int, log_path: str, cpu_json: str = None, ref_tps: str = "", ref_batch_rows: str = "") -> None:
+    """The measured run's figures; with the reference of the same run (pgbench single-row commits/s with 16
+    clients, rows/s in 1,000-row transactions), each throughput also as a ratio to it."""
     report = parse_console(log_path)
     f = report["figures"]
 
@@ -441,6 +443,12 @@ def summary(batch_size: int, log_path: str, cpu_json: str = None) -> None:
     ]
     if batch_size > 1:
         lines.append(f"  observations/s  {ok_rps * batch_size:.0f} (ok requests/s x batch size {batch_size})")
+        if ref_batch_rows:
+            lines.append(f"  ratio           {ok_rps * batch_size / float(ref_batch_rows):.3f}x PostgreSQL's rows/s in"
+                         f" 1,000-row transactions ({float(ref_batch_rows):,.0f})")
+    elif ref_tps:
+        lines.append(f"  ratio           {ok_rps / float(ref_tps):.3f}x PostgreSQL's single-row commits/s with 16"
+                     f" clients ({float(ref_tps):,.0f})")
     for line in report["latencies"]:
         lines.append(f"  {line}")
     for error in report["errors"][:5]:
@@ -477,7 +485,8 @@ def main(argv) -> None:
     elif command == "busy":
         print(machine_busy(float(args[0]) if args else 3.0))
     elif command == "summary":
-        summary(int(args[0]), args[1], args[2] if len(args) > 2 else None)
+        summary(int(args[0]), args[1], args[2] if len(args) > 2 else None, args[3] if len(args) > 3 else "",
+                args[4] if len(args) > 4 else "")
     else:
         raise SystemExit(__doc__)
 

@@ -3,6 +3,13 @@
 #
 #   benchmarks/run.sh [single|batch|all]                      write side (default: all = single, batch)
 #   benchmarks/run.sh summary|lag|search|stats|rebuild|reads  read side (reads = all five, in that order)
+#   benchmarks/run.sh reference                               the PostgreSQL reference alone
+#
+# Every run first measures the reference of this machine, before the platform starts: PostgreSQL's raw commit
+# rate with pgbench on a table shaped like the event store (benchmarks/reference/*.sql): single-row inserts with
+# 1 and 16 clients, and 1,000-row inserts with BATCH_USERS clients. Every throughput is then also printed as a
+# ratio to it (single-row rate with 16 clients for requests, the 1,000-row rate for batched observations), so
+# figures from different machines compare.
 #
 # Read side: summary (cached patient summary, open workload at SUMMARY_RATE), lag (write then read with
 # X-Min-Position at LAG_RATE), search (patient search on SEED_PATIENTS seeded patients at SEARCH_RATE), stats
@@ -42,15 +49,17 @@
 #   WAIT_QUIET [0]        seconds to wait, before each simulation, for the machine to be quiet (< 25 % busy, the
 #                         idle platform included): on a shared machine other builds skew the figures
 #   PLATFORM_JAVA_OPTS    extra JVM options of the platform, e.g. a JFR recording of a whole run
+#   REFERENCE [1]         0: skip the PostgreSQL reference (no ratios printed)
+#   REF_SECONDS [20]      seconds per pgbench reference run
 #   PROFILE [0]           1: a JFR recording of the platform during each measured run, summarised by subsystem
 #                         (costs a few % of throughput: do not mix profiled and reported figures)
 set -euo pipefail
 
 MODE=${1:-all}
 case "$MODE" in
-    single | batch | all) READ_MODE=0 ;;
+    single | batch | all | reference) READ_MODE=0 ;;
     summary | lag | search | stats | rebuild | reads) READ_MODE=1 ;;
-    *) echo "usage: $0 [single|batch|all|summary|lag|search|stats|rebuild|reads]" >&2; exit 2 ;;
+    *) echo "usage: $0 [single|batch|all|summary|lag|search|stats|rebuild|reads|reference]" >&2; exit 2 ;;
 esac
 
 cd "$(dirname "$0")/.."
@@ -76,6 +85,8 @@ SKIP_BUILD=${SKIP_BUILD:-0}
 KEEP_DB=${KEEP_DB:-0}
 WAIT_QUIET=${WAIT_QUIET:-0}
 PROFILE=${PROFILE:-0}
+REFERENCE=${REFERENCE:-1}
+REF_SECONDS=${REF_SECONDS:-20}
 MVN_OFFLINE=${MVN_OFFLINE:-0}
 SUMMARY_RATE=${SUMMARY_RATE:-2000}
 LAG_RATE=${LAG_RATE:-1000}
@@ -97,6 +108,7 @@ BENCH_JWT_SECRET=${BENCH_JWT_SECRET:-clinical-bench-only-hs256-secret-0123456789
 
 STAMP=$(date -u +%Y%m%d%H%M%S)
 DB_NAME=clinical_bench_${STAMP}
+REF_DB=clinical_benchref_${STAMP}
 BASE_URL=http://127.0.0.1:${BENCH_PORT}
 OUT=$ROOT/benchmarks/target/bench-$STAMP
 IDS_FILE=$OUT/pool.csv
@@ -133,6 +145,8 @@ cleanup() {
         fi
         wait "$PLATFORM_PID" 2>/dev/null
     fi
+    psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qAt \
+        -c "DROP DATABASE IF EXISTS $REF_DB WITH (FORCE)" >/dev/null 2>&1 || true
     if [ "$KEEP_DB" = 1 ]; then
         log "keeping database $DB_NAME"
     else
@@ -147,6 +161,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ------------------------------------------------------------------------------------------------- build
+if [ "$MODE" = reference ]; then
+    SKIP_BUILD=1
+fi
 if [ "$SKIP_BUILD" != 1 ]; then
     log "building the platform jar"
     # (package, not install: nothing of the bench belongs in the shared local repository)
@@ -154,10 +171,54 @@ if [ "$SKIP_BUILD" != 1 ]; then
     log "compiling the simulations"
     $MVN test-compile -pl benchmarks
 fi
-[ -f platform/target/clinical-platform.jar ] || { echo "no platform/target/clinical-platform.jar: run without SKIP_BUILD=1" >&2; exit 1; }
-# A private copy: a build running beside the bench may replace platform/target's jar under the running JVM.
-JAR=$OUT/clinical-platform.jar
-cp platform/target/clinical-platform.jar "$JAR"
+if [ "$MODE" != reference ]; then
+    [ -f platform/target/clinical-platform.jar ] || { echo "no platform/target/clinical-platform.jar: run without SKIP_BUILD=1" >&2; exit 1; }
+    # A private copy: a build running beside the bench may replace platform/target's jar under the running JVM.
+    JAR=$OUT/clinical-platform.jar
+    cp platform/target/clinical-platform.jar "$JAR"
+fi
+
+# ------------------------------------------------------------------------------------------------- reference
+# reference: PostgreSQL's own commit rate on this machine, measured before the platform starts (nothing else
+# running), in a database of its own: REF_TPS_1 and REF_TPS_16 single-row transactions/s, REF_BATCH_ROWS rows/s
+# in 1,000-row transactions with BATCH_USERS clients. pgbench runs on the same cores, like Gatling later.
+REF_TPS_1=""
+REF_TPS_16=""
+REF_BATCH_ROWS=""
+pgbench_tps() { # SCRIPT CLIENTS: transactions/s (excluding connection time) of a REF_SECONDS run
+    pgbench -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -n -M prepared -c "$2" -j "$(( $2 < 2 ? 1 : 2 ))" \
+        -T "$REF_SECONDS" -f "$1" "$REF_DB" 2>&1 | tee -a "$OUT/reference.log" \
+        | awk '/^tps = / {print $3; exit}'
+}
+reference() {
+    command -v pgbench >/dev/null || { log "no pgbench on this machine: no reference, no ratios"; return 0; }
+    psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qAt -c "CREATE DATABASE $REF_DB" >/dev/null
+    psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$REF_DB" -qAtX -f benchmarks/reference/schema.sql >/dev/null
+    log "reference: pgbench, single-row inserts into an event-store-shaped table, 16 clients, $REF_SECONDS s"
+    REF_TPS_16=$(pgbench_tps benchmarks/reference/single.sql 16)
+    log "reference: the same with 1 client"
+    REF_TPS_1=$(pgbench_tps benchmarks/reference/single.sql 1)
+    log "reference: 1,000-row inserts, $BATCH_USERS clients"
+    local batch_tps
+    batch_tps=$(pgbench_tps benchmarks/reference/batch.sql "$BATCH_USERS")
+    REF_BATCH_ROWS=$(python3 -c "print(round(float('$batch_tps') * 1000))")
+    psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qAt \
+        -c "DROP DATABASE IF EXISTS $REF_DB WITH (FORCE)" >/dev/null
+    {
+        echo "== reference: PostgreSQL $(psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qAtX \
+            -c 'show server_version'), pgbench ${REF_SECONDS} s each, table shaped like domain_event_entry"
+        printf '  pg 1 client     %.0f single-row commits/s\n' "$REF_TPS_1"
+        printf '  pg 16 clients   %.0f single-row commits/s   <- reference for requests/s\n' "$REF_TPS_16"
+        printf '  pg batch        %s rows/s in 1,000-row transactions, %s clients   <- reference for observations/s\n' \
+            "$REF_BATCH_ROWS" "$BATCH_USERS"
+    } | tee -a "$SUMMARY"
+}
+if [ "$REFERENCE" = 1 ] || [ "$MODE" = reference ]; then
+    reference
+fi
+if [ "$MODE" = reference ]; then
+    exit 0
+fi
 
 # ------------------------------------------------------------------------------------------------- start
 # The platform, PostgreSQL and Gatling share the machine's cores: anything else running skews the figures.
@@ -291,10 +352,17 @@ simulate() {
         log "warm-up done: $(python3 benchmarks/bench.py summary "$batch" "$OUT/gatling-$name-warm-up.log" \
             | grep -E 'requests/s|p99' | xargs)"
     fi
+    local events_before=0
+    if [ "$READ_MODE" = 0 ]; then events_before=$(stored_events); fi
     run_gatling "$class" "$name" "$DURATION" "$users" 1 "$rate"
     {
         echo "== $name: $class, $load, ${DURATION} s$([ "$batch" -gt 1 ] && echo ", batches of $batch")"
-        python3 benchmarks/bench.py summary "$batch" "$OUT/gatling-$name.log" "$OUT/cpu-$name.json"
+        python3 benchmarks/bench.py summary "$batch" "$OUT/gatling-$name.log" "$OUT/cpu-$name.json" \
+            "$REF_TPS_16" "$REF_BATCH_ROWS"
+        if [ "$READ_MODE" = 0 ]; then
+            echo "  stored events   $(( $(stored_events) - events_before )) during the measured run (fewer than" \
+                "the requests' commands would mean replays were measured)"
+        fi
         echo "  report          ${RUN_DIR#"$ROOT"/}/index.html"
         if [ "$PROFILE" = 1 ]; then
             local deadline=$((SECONDS + 30))
@@ -311,6 +379,7 @@ simulate() {
 SCHEMA=t_${TENANT//-/_}
 PSQL=(psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB_NAME" -qAtX)
 psql_bench() { "${PSQL[@]}" "$@"; }
+stored_events() { psql_bench -c "select count(*) from $SCHEMA.domain_event_entry"; }
 FACILITY_IDS=""
 SEEDED_PATIENTS=0
 SEEDED_OBSERVATIONS=0
