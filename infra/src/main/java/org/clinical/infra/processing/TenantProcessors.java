@@ -4,6 +4,13 @@ import org.axonframework.common.Registration;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.EventHandlerInvoker;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.EventMessageHandler;
+import org.axonframework.eventhandling.MultiEventHandlerInvoker;
+import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
+import org.axonframework.eventhandling.async.SequencingPolicy;
+import org.axonframework.eventhandling.async.SequentialPerAggregatePolicy;
+import org.axonframework.eventhandling.deadletter.DeadLetteringEventHandlerInvoker;
+import org.axonframework.eventhandling.deadletter.jdbc.JdbcDeadLetter;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -27,8 +34,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.Ordered;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.DefaultTransactionDefinition;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,7 +55,11 @@ import java.util.concurrent.TimeoutException;
  * Every processing group runs as one pooled streaming processor per tenant: it reads the tenant's own event
  * store, keeps its token in the tenant's {@code token_entry}, and handles each batch in one transaction of the
  * tenant's region database, so read-model rows and the token commit together (exactly-once effect). A failing
- * handler stops and retries its batch ({@link PropagatingErrorHandler}): no event is skipped. Processors are
+ * handler stops and retries its batch ({@link PropagatingErrorHandler}) when the failure is transient; an event
+ * that cannot be applied is set aside in the tenant's dead-letter queue of the group (Axon's
+ * {@link DeadLetteringEventHandlerInvoker}, {@link DeadLetterPolicy}), later events of its aggregate queue behind
+ * it, and the processor goes on; after a batch failed, its events are taken again in {@link CarefulMode} so a
+ * failure at commit is pinned on its one event. Nothing is skipped silently. Processors are
  * registered with Axon as its default processor factory; tenants are added to every processor as they are
  * activated, at start-up or at runtime. All tenants share a few coordinator and worker threads.
  */
@@ -181,9 +195,9 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
         Tenant tenant = tenants.require(descriptor.tenantId());
         Regions.Region region = regions.region(tenant.region());
         StreamableMessageSource<TrackedEventMessage<?>> source = eventSources.eventSource(tenant.id());
-        return PooledStreamingEventProcessor.builder()
+        PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
                 .name(name)
-                .eventHandlerInvoker(handlers)
+                .eventHandlerInvoker(deadLettering(name, handlers, tenant, region))
                 .messageSource(source)
                 .tokenStore(tokenStore(tenant, region))
                 .transactionManager(new SpringTransactionManager(region.transactionManager()))
@@ -195,6 +209,77 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
                 .initialToken(StreamableMessageSource::createTailToken)
                 .batchSize(batchSize)
                 .build();
+        processor.registerHandlerInterceptor(new CarefulMode());
+        return processor;
+    }
+
+    /**
+     * The group's handlers behind Axon's dead-lettering invoker, with the tenant's queue of {@code queueName}.
+     * Its sequence-identifier cache spares the look-up of every event's aggregate in the queue while the queue
+     * was empty when the segment was claimed (the normal case). Retries of letters (its {@code process}) run
+     * each letter in a savepoint of their transaction ({@code PROPAGATION_NESTED}), so one failing letter rolls
+     * back alone and its requeue commits.
+     */
+    private DeadLetteringEventHandlerInvoker deadLettering(String queueName, EventHandlerInvoker handlers,
+                                                           Tenant tenant, Regions.Region region) {
+        DefaultTransactionDefinition nested =
+                new DefaultTransactionDefinition(TransactionDefinition.PROPAGATION_NESTED);
+        return DeadLetteringEventHandlerInvoker.builder()
+                .eventHandlers(eventHandlers(handlers))
+                .sequencingPolicy(sequencingPolicy(handlers))
+                .listenerInvocationErrorHandler(PropagatingErrorHandler.instance())
+                .queue(DeadLetterQueues.queue(tenant, region, queueName, serializer))
+                .enqueuePolicy(new DeadLetterPolicy())
+                .transactionManager(new SpringTransactionManager(region.transactionManager(), nested))
+                .enableSequenceIdentifierCache()
+                .build();
+    }
+
+    /**
+     * Retries the dead letters of a group of a tenant, every sequence (aggregate) or only {@code sequence}: each
+     * sequence's letters in order, each applied alone ({@link CarefulMode#retrying}); a letter applied is removed,
+     * one that fails again stays with one more retry, and the letters behind it wait. Answers how many
+     * sequences were applied entirely.
+     */
+    public int retryDeadLetters(String group, String tenantId, List<String> sequences) {
+        EventHandlerInvoker handlers = handlersByGroup.get(group);
+        if (handlers == null) {
+            throw new IllegalArgumentException("no processing group " + group);
+        }
+        Tenant tenant = tenants.require(tenantId);
+        DeadLetteringEventHandlerInvoker invoker = deadLettering(group, handlers, tenant,
+                regions.region(tenant.region()));
+        invoker.registerHandlerInterceptor(CarefulMode.retrying());
+        int applied = 0;
+        for (String sequence : sequences) {
+            if (invoker.process(letter -> letter instanceof JdbcDeadLetter<?> stored
+                    && sequence.equals(stored.getSequenceIdentifier()))) {
+                applied++;
+            }
+        }
+        return applied;
+    }
+
+    private static List<EventMessageHandler> eventHandlers(EventHandlerInvoker invoker) {
+        List<EventMessageHandler> handlers = new ArrayList<>();
+        if (invoker instanceof MultiEventHandlerInvoker multi) {
+            multi.delegates().forEach(delegate -> handlers.addAll(eventHandlers(delegate)));
+        } else if (invoker instanceof SimpleEventHandlerInvoker simple) {
+            handlers.addAll(simple.eventHandlers());
+        } else {
+            throw new IllegalArgumentException("cannot dead-letter for " + invoker.getClass().getName());
+        }
+        return handlers;
+    }
+
+    private static SequencingPolicy<? super EventMessage<?>> sequencingPolicy(EventHandlerInvoker invoker) {
+        if (invoker instanceof MultiEventHandlerInvoker multi && !multi.delegates().isEmpty()) {
+            return sequencingPolicy(multi.delegates().get(0));
+        }
+        if (invoker instanceof SimpleEventHandlerInvoker simple) {
+            return simple.getSequencingPolicy();
+        }
+        return SequentialPerAggregatePolicy.instance();
     }
 
     private TokenStore tokenStore(Tenant tenant, Regions.Region region) {
