@@ -5,6 +5,9 @@ import org.clinical.infra.config.ClinicalProperties;
 import org.clinical.infra.processing.TenantProcessors;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.TenantDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.clinical.projections.deadletter.DeadLetterMonitor;
+import org.clinical.projections.deadletter.DeadLetters;
 import org.clinical.projections.readmodel.Generations;
 import org.clinical.projections.readmodel.Projection.ProjectionSupport;
 import org.clinical.projections.readmodel.ProjectionPositions;
@@ -41,18 +44,32 @@ public class ProjectionsConfiguration {
                 new LazyChanges(changes));
     }
 
+    @Bean
+    DeadLetters deadLetters(TenantProcessors processors, Regions regions, List<ReadModel> readModels) {
+        return new DeadLetters(processors, regions, readModels.stream().map(ReadModel::name).toList());
+    }
+
+    /** Health contributor {@code deadLetters} (always UP, degraded in its details) and the gauge. */
+    @Bean(destroyMethod = "close")
+    DeadLetterMonitor deadLettersHealthIndicator(DeadLetters deadLetters, TenantDirectory tenants,
+                                                 MeterRegistry registry) {
+        return new DeadLetterMonitor(deadLetters, tenants, registry);
+    }
+
     /** The old generation is dropped when no query can still be reading it: twice the query timeout. */
     @Bean(destroyMethod = "close")
     ProjectionRebuilds projectionRebuilds(TenantProcessors processors, Generations generations,
                                           ProjectionPositions positions, TenantDirectory tenants, Regions regions,
-                                          ObjectProvider<ReadModelChanges> changes, ClinicalProperties properties) {
+                                          ObjectProvider<ReadModelChanges> changes, DeadLetters deadLetters,
+                                          ClinicalProperties properties) {
         return new ProjectionRebuilds(processors, generations, positions, tenants, regions, new LazyChanges(changes),
-                properties.query().timeout().multipliedBy(2).plus(Duration.ofSeconds(1)));
+                deadLetters, properties.query().timeout().multipliedBy(2).plus(Duration.ofSeconds(1)));
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void resumeRebuilds(ApplicationReadyEvent ready) {
         ready.getApplicationContext().getBean(ProjectionRebuilds.class).resumeAll();
+        ready.getApplicationContext().getBean(DeadLetterMonitor.class).start();
     }
 
     /** The query side's cache listens, when it is there; looked up when first told. */
