@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.concurrent.locks.LockSupport;
@@ -85,6 +86,7 @@ class DeadLetterTest extends PlatformTest {
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.body().get("status").asText()).isEqualTo("UP");
         assertThat(monitor.health().getDetails()).containsEntry("degraded", true);
+        assertThat(healthCounts()).containsEntry(tenant + "/patients", 3L).containsEntry(tenant + "/probe", 1L);
 
         Api.Response failedRetry = api.post("/api/v1/" + tenant + "/projections/patients/dead-letters/retry")
                 .token(ADMIN).send();
@@ -119,7 +121,8 @@ class DeadLetterTest extends PlatformTest {
         assertThat(letters(tenant, PATIENTS, 100)).isEmpty();
         monitor.refresh();
         assertThat(gauge(tenant, PATIENTS)).isZero();
-        assertThat(monitor.health().getDetails()).containsEntry("degraded", false);
+        assertThat(healthCounts()).doesNotContainKeys(tenant + "/patients", tenant + "/probe");
+        assertThat(monitor.health().getStatus().getCode()).isEqualTo("UP");
     }
 
     @Test
@@ -200,6 +203,11 @@ class DeadLetterTest extends PlatformTest {
             cursor = page.body().get("nextCursor").isNull() ? null : page.body().get("nextCursor").asText();
         } while (cursor != null);
         return letters;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Long> healthCounts() {
+        return (Map<String, Long>) monitor.health().getDetails().get("deadLetters");
     }
 
     private long deadLetterCount(String tenant, String projection) {
