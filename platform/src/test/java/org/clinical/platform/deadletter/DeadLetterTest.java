@@ -126,6 +126,46 @@ class DeadLetterTest extends PlatformTest {
     }
 
     @Test
+    void an_observation_the_read_model_cannot_hold_is_set_aside_and_the_rest_of_its_batch_commits()
+            throws Exception {
+        String tenant = newTenant();
+        String patient = newPatient(tenant, "MRN-OBS");
+        Api.Response recorded = api.post("/api/v1/" + tenant + "/observations").token(CLINICIAN)
+                .json(heartRate(patient, null, 72)).send();
+        assertThat(recorded.status()).as(recorded.toString()).isEqualTo(201);
+        String observation = recorded.body().get("observationId").asText();
+        String poison = UUID.randomUUID().toString();
+        String valid = UUID.randomUUID().toString();
+        String events = schema(tenant) + ".domain_event_entry";
+        try (Connection c = TestDatabase.connect(); var ps = c.prepareStatement("""
+                insert into %s (event_identifier, aggregate_identifier, sequence_number, type, time_stamp,
+                                payload_type, payload_revision, payload, meta_data)
+                select gen_random_uuid()::text, n.id, sequence_number, type, time_stamp, payload_type,
+                       payload_revision,
+                       convert_to(replace(replace(convert_from(payload, 'UTF8'), aggregate_identifier, n.id),
+                                          '2025-03-01T09:00:00Z', n.at), 'UTF8'),
+                       meta_data
+                from %s, (values (1, ?, '-5000-03-01T09:00:00Z'), (2, ?, '2025-03-02T09:00:00Z')) n(k, id, at)
+                where aggregate_identifier = ? order by n.k""".formatted(events, events))) {
+            ps.setString(1, poison);
+            ps.setString(2, valid);
+            ps.setString(3, observation);
+            assertThat(ps.executeUpdate()).isEqualTo(2);
+        }
+        awaitAtHead(tenant, "observations");
+
+        String observations = liveSchema(tenant, "observations");
+        assertThat(queryStrings("select observation_id::text from " + observations + ".observation"))
+                .containsExactlyInAnyOrder(observation, valid);
+        assertThat(queryLong("select coalesce(sum(count), 0) from " + observations + ".observation_stat"))
+                .as("the statistics count each applied observation once").isEqualTo(2);
+        List<JsonNode> letters = letters(tenant, "observations", 100);
+        assertThat(letters).extracting(l -> l.get("sequence").asText()).containsExactly(poison);
+        assertThat(letters.get(0).get("causeMessage").asText()).contains("SQLState").doesNotContain("5000");
+        assertThat(deadLetterCount(tenant, PATIENTS)).isZero();
+    }
+
+    @Test
     void a_rebuild_completes_over_events_it_cannot_apply_and_keeps_their_letters() throws Exception {
         String tenant = newTenant();
         String first = newPatient(tenant, "MRN-FIRST");
