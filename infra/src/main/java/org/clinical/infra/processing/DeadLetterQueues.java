@@ -10,6 +10,8 @@ import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.Tenant;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Axon's JDBC sequenced dead-letter queue of one processing group of one tenant, in the tenant's
@@ -44,6 +46,12 @@ public final class DeadLetterQueues {
                 .maxSequenceSize(MAX_SEQUENCE_SIZE)
                 .claimDuration(CLAIM)
                 .build();
+    }
+
+    /** The sequences (aggregates) holding letters of the group. */
+    public static Set<String> sequences(Tenant tenant, Regions.Region region, String group) {
+        return new HashSet<>(region.jdbc().queryForList("select distinct sequence_identifier from " + table(tenant)
+                + " where processing_group = ?", String.class, group));
     }
 
     private static DeadLetterSchema schema(Tenant tenant) {

@@ -4,13 +4,7 @@ import org.axonframework.common.Registration;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.EventHandlerInvoker;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.eventhandling.EventMessageHandler;
-import org.axonframework.eventhandling.MultiEventHandlerInvoker;
-import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
-import org.axonframework.eventhandling.async.SequencingPolicy;
-import org.axonframework.eventhandling.async.SequentialPerAggregatePolicy;
 import org.axonframework.eventhandling.deadletter.DeadLetteringEventHandlerInvoker;
-import org.axonframework.eventhandling.deadletter.jdbc.JdbcDeadLetter;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -34,11 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.Ordered;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.DefaultTransactionDefinition;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,6 +65,7 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
     private final TenantDirectory tenants;
     private final Regions regions;
     private final Serializer serializer;
+    private final DeadLettering deadLettering;
     private final List<MultiTenantEventProcessor> processors = new CopyOnWriteArrayList<>();
     private final Map<String, EventHandlerInvoker> handlersByGroup = new ConcurrentHashMap<>();
     private final Set<TenantDescriptor> active = ConcurrentHashMap.newKeySet();
@@ -94,6 +86,7 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
         this.tenants = tenants;
         this.regions = regions;
         this.serializer = serializer;
+        this.deadLettering = new DeadLettering(serializer);
     }
 
     /** Axon's {@code EventProcessorBuilder}: the processor of one processing group, for every tenant. */
@@ -197,7 +190,7 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
         StreamableMessageSource<TrackedEventMessage<?>> source = eventSources.eventSource(tenant.id());
         PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
                 .name(name)
-                .eventHandlerInvoker(deadLettering(name, handlers, tenant, region))
+                .eventHandlerInvoker(deadLettering.processing(name, handlers, tenant, region))
                 .messageSource(source)
                 .tokenStore(tokenStore(tenant, region))
                 .transactionManager(new SpringTransactionManager(region.transactionManager()))
@@ -214,32 +207,8 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
     }
 
     /**
-     * The group's handlers behind Axon's dead-lettering invoker, with the tenant's queue of {@code queueName}.
-     * Its sequence-identifier cache spares the look-up of every event's aggregate in the queue while the queue
-     * was empty when the segment was claimed (the normal case). Retries of letters (its {@code process}) run
-     * each letter in a savepoint of their transaction ({@code PROPAGATION_NESTED}), so one failing letter rolls
-     * back alone and its requeue commits.
-     */
-    private DeadLetteringEventHandlerInvoker deadLettering(String queueName, EventHandlerInvoker handlers,
-                                                           Tenant tenant, Regions.Region region) {
-        DefaultTransactionDefinition nested =
-                new DefaultTransactionDefinition(TransactionDefinition.PROPAGATION_NESTED);
-        return DeadLetteringEventHandlerInvoker.builder()
-                .eventHandlers(eventHandlers(handlers))
-                .sequencingPolicy(sequencingPolicy(handlers))
-                .listenerInvocationErrorHandler(PropagatingErrorHandler.instance())
-                .queue(DeadLetterQueues.queue(tenant, region, queueName, serializer))
-                .enqueuePolicy(new DeadLetterPolicy())
-                .transactionManager(new SpringTransactionManager(region.transactionManager(), nested))
-                .enableSequenceIdentifierCache()
-                .build();
-    }
-
-    /**
-     * Retries the dead letters of a group of a tenant, every sequence (aggregate) or only {@code sequence}: each
-     * sequence's letters in order, each applied alone ({@link CarefulMode#retrying}); a letter applied is removed,
-     * one that fails again stays with one more retry, and the letters behind it wait. Answers how many
-     * sequences were applied entirely.
+     * Retries the dead letters of a group of a tenant, every sequence (aggregate) listed, in that order: see
+     * {@link DeadLettering#retry}. Answers how many sequences were applied entirely.
      */
     public int retryDeadLetters(String group, String tenantId, List<String> sequences) {
         EventHandlerInvoker handlers = handlersByGroup.get(group);
@@ -247,39 +216,7 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
             throw new IllegalArgumentException("no processing group " + group);
         }
         Tenant tenant = tenants.require(tenantId);
-        DeadLetteringEventHandlerInvoker invoker = deadLettering(group, handlers, tenant,
-                regions.region(tenant.region()));
-        invoker.registerHandlerInterceptor(CarefulMode.retrying());
-        int applied = 0;
-        for (String sequence : sequences) {
-            if (invoker.process(letter -> letter instanceof JdbcDeadLetter<?> stored
-                    && sequence.equals(stored.getSequenceIdentifier()))) {
-                applied++;
-            }
-        }
-        return applied;
-    }
-
-    private static List<EventMessageHandler> eventHandlers(EventHandlerInvoker invoker) {
-        List<EventMessageHandler> handlers = new ArrayList<>();
-        if (invoker instanceof MultiEventHandlerInvoker multi) {
-            multi.delegates().forEach(delegate -> handlers.addAll(eventHandlers(delegate)));
-        } else if (invoker instanceof SimpleEventHandlerInvoker simple) {
-            handlers.addAll(simple.eventHandlers());
-        } else {
-            throw new IllegalArgumentException("cannot dead-letter for " + invoker.getClass().getName());
-        }
-        return handlers;
-    }
-
-    private static SequencingPolicy<? super EventMessage<?>> sequencingPolicy(EventHandlerInvoker invoker) {
-        if (invoker instanceof MultiEventHandlerInvoker multi && !multi.delegates().isEmpty()) {
-            return sequencingPolicy(multi.delegates().get(0));
-        }
-        if (invoker instanceof SimpleEventHandlerInvoker simple) {
-            return simple.getSequencingPolicy();
-        }
-        return SequentialPerAggregatePolicy.instance();
+        return deadLettering.retry(group, handlers, tenant, regions.region(tenant.region()), sequences);
     }
 
     private TokenStore tokenStore(Tenant tenant, Regions.Region region) {
