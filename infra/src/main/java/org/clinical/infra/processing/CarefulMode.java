@@ -19,15 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * projections read; it is decided at the batch's first event, so a batch is careful throughout or not at all.
  *
  * <p>The state is JVM-local and needs no agreement between instances: an instance that claims the segment and
- * meets the failing batch fails once itself, then goes careful. A dead-letter retry is careful too, and marked
- * {@link #RETRYING}, so it never moves the projection's published position.
+ * meets the failing batch fails once itself, then goes careful. A dead-letter retry is careful too (it runs
+ * outside the processor, so it never moves the projection's published position).
  */
 public final class CarefulMode implements MessageHandlerInterceptor<EventMessage<?>> {
 
     /** Root unit-of-work resource: write each event's changes right after its handler, in a savepoint. */
     public static final String CAREFUL = "clinical.processing.careful";
-    /** Root unit-of-work resource: the events are dead letters being retried, not the stream's next ones. */
-    public static final String RETRYING = "clinical.processing.dead-letter-retry";
     private static final String HIGHEST = "clinical.processing.highest-position";
 
     private final AtomicLong carefulUntil = new AtomicLong(-1);
@@ -36,15 +34,10 @@ public final class CarefulMode implements MessageHandlerInterceptor<EventMessage
         return unitOfWork.root().getResource(CAREFUL) != null;
     }
 
-    public static boolean isRetrying(UnitOfWork<?> unitOfWork) {
-        return unitOfWork.root().getResource(RETRYING) != null;
-    }
-
-    /** The interceptor of a dead-letter retry: careful, and marked as a retry. */
+    /** The interceptor of a dead-letter retry: each letter is applied alone. */
     public static MessageHandlerInterceptor<EventMessage<?>> retrying() {
         return (unitOfWork, chain) -> {
             unitOfWork.root().resources().put(CAREFUL, Boolean.TRUE);
-            unitOfWork.root().resources().put(RETRYING, Boolean.TRUE);
             return chain.proceed();
         };
     }

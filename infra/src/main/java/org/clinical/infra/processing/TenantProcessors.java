@@ -69,6 +69,7 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
     private final List<MultiTenantEventProcessor> processors = new CopyOnWriteArrayList<>();
     private final Map<String, EventHandlerInvoker> handlersByGroup = new ConcurrentHashMap<>();
     private final Set<TenantDescriptor> active = ConcurrentHashMap.newKeySet();
+    private final List<CommittedTokens.Listener> commitListeners = new CopyOnWriteArrayList<>();
     private volatile boolean running;
     /**
      * Single-threaded on purpose: Axon's coordinator can lose a stop request when two threads run the same
@@ -99,6 +100,11 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
         handlersByGroup.put(name, handlers);
         active.forEach(processor::registerAndStartTenant);
         return processor;
+    }
+
+    /** Told the token of every batch a tenant's processor commits (live and rebuild processors alike). */
+    public void onCommit(CommittedTokens.Listener listener) {
+        commitListeners.add(listener);
     }
 
     /** The processing groups, by name. */
@@ -202,6 +208,7 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
                 .initialToken(StreamableMessageSource::createTailToken)
                 .batchSize(batchSize)
                 .build();
+        processor.registerHandlerInterceptor(new CommittedTokens(name, tenant.id(), commitListeners));
         processor.registerHandlerInterceptor(new CarefulMode());
         return processor;
     }

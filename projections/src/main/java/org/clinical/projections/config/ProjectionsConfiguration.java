@@ -22,6 +22,8 @@ import org.springframework.context.event.EventListener;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Wiring of the read side's machinery: generations, positions, rebuilds. Each projection declares its ReadModel. */
 @Configuration
@@ -32,9 +34,18 @@ public class ProjectionsConfiguration {
         return new Generations(readModels, tenants, regions);
     }
 
+    /** Published after every committed batch of a live projection processor (not of a rebuild's replay). */
     @Bean
-    ProjectionPositions projectionPositions(Regions regions, Serializer serializer) {
-        return new ProjectionPositions(regions, serializer);
+    ProjectionPositions projectionPositions(Regions regions, Serializer serializer, TenantProcessors processors,
+                                            TenantDirectory tenants, List<ReadModel> readModels) {
+        ProjectionPositions positions = new ProjectionPositions(regions, serializer);
+        Set<String> live = readModels.stream().map(ReadModel::name).collect(Collectors.toSet());
+        processors.onCommit((processor, tenantId, token) -> {
+            if (live.contains(processor)) {
+                positions.advance(tenants.require(tenantId), processor, token);
+            }
+        });
+        return positions;
     }
 
     @Bean

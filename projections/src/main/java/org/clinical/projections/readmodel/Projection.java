@@ -2,8 +2,6 @@ package org.clinical.projections.readmodel;
 
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.interceptors.MessageHandlerInterceptor;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
@@ -20,7 +18,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A projection: one processing group, run per tenant by a pooled streaming processor that commits the rows
  * of a batch and its token in one transaction. Its handlers queue writes on the batch ({@link #batch}); at
  * commit the writes run in order, then {@link #finish} does set-based work over what the batch touched, and
- * after the commit {@link #committed} evicts caches and the new position is published, in that order.
+ * after the commit {@link #committed} evicts caches and then the processor publishes the new position
+ * ({@link ProjectionPositions}, told by {@code CommittedTokens}), in that order.
  *
  * <p>In {@link CarefulMode} (after a batch failed, and when dead letters are retried) each event gets a batch
  * of its own, written with its {@link #finish} right after its handler inside a savepoint: an event the read
@@ -115,9 +114,6 @@ public abstract class Projection {
             batch = open(message, root);
             root.resources().put(batchKey, batch);
         }
-        if (message instanceof TrackedEventMessage<?> tracked && !CarefulMode.isRetrying(root)) {
-            root.resources().put(batchKey + ".token", tracked.trackingToken());
-        }
         Object single = root.getResource(eventBatchKey);
         if (single instanceof ReadModelBatch event) {
             return event;
@@ -147,10 +143,6 @@ public abstract class Projection {
             batch.committed();
             if (!replay) {
                 committed(batch);
-                TrackingToken token = u.getResource(batchKey + ".token");
-                if (token != null) {
-                    support.positions().advance(tenant, readModel.name(), token);
-                }
             }
         });
         return batch;
