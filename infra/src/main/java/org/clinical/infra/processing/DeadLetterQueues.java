@@ -3,7 +3,9 @@ package org.clinical.infra.processing;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
 import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
+import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.clinical.infra.region.Regions;
@@ -52,6 +54,14 @@ public final class DeadLetterQueues {
     public static Set<String> sequences(Tenant tenant, Regions.Region region, String group) {
         return new HashSet<>(region.jdbc().queryForList("select distinct sequence_identifier from " + table(tenant)
                 + " where processing_group = ?", String.class, group));
+    }
+
+    /** The payload of an event as stored in the tenant's event store, before any upcaster. */
+    static SerializedObject<byte[]> storedPayload(Tenant tenant, Regions.Region region, String eventId) {
+        return region.jdbc().queryForObject("select payload, payload_type, payload_revision from " + tenant.schema()
+                        + ".domain_event_entry where event_identifier = ?",
+                (rs, i) -> new SimpleSerializedObject<>(rs.getBytes(1), byte[].class, rs.getString(2), rs.getString(3)),
+                eventId);
     }
 
     private static DeadLetterSchema schema(Tenant tenant) {

@@ -42,7 +42,9 @@ final class DeadLettering {
     EventHandlerInvoker processing(String queueName, EventHandlerInvoker handlers, Tenant tenant,
                                    Regions.Region region) {
         KnownSequences queue = new KnownSequences(DeadLetterQueues.queue(tenant, region, queueName, serializer),
-                () -> DeadLetterQueues.sequences(tenant, region, queueName));
+                () -> DeadLetterQueues.sequences(tenant, region, queueName),
+                (sequence, letter) -> StoredForm.of(sequence, letter,
+                        DeadLetterQueues.storedPayload(tenant, region, letter.message().getIdentifier()), serializer));
         return queue.releasing(deadLettering(handlers, region, queue));
     }
 

@@ -9,6 +9,7 @@ import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -30,11 +31,18 @@ final class KnownSequences implements SequencedDeadLetterQueue<EventMessage<?>> 
 
     private final SequencedDeadLetterQueue<EventMessage<?>> queue;
     private final Supplier<Set<String>> stored;
+    private final BiFunction<Object, DeadLetter<? extends EventMessage<?>>, DeadLetter<EventMessage<?>>> storedForm;
     private volatile Set<Object> known;
 
-    KnownSequences(SequencedDeadLetterQueue<EventMessage<?>> queue, Supplier<Set<String>> stored) {
+    /**
+     * @param stored     reads the sequences holding letters
+     * @param storedForm the letter with the event as stored, for an event whose upcaster fails ({@link StoredForm})
+     */
+    KnownSequences(SequencedDeadLetterQueue<EventMessage<?>> queue, Supplier<Set<String>> stored,
+                   BiFunction<Object, DeadLetter<? extends EventMessage<?>>, DeadLetter<EventMessage<?>>> storedForm) {
         this.queue = queue;
         this.stored = stored;
+        this.storedForm = storedForm;
     }
 
     /** The invoker, whose segment releases make this queue read its sequences again at the next claim. */
@@ -93,9 +101,22 @@ final class KnownSequences implements SequencedDeadLetterQueue<EventMessage<?>> 
         return known().contains(sequenceIdentifier) && queue.contains(sequenceIdentifier);
     }
 
+    /**
+     * Every letter is stored with a retry count (letters queued behind another one come without), and one whose
+     * event cannot be copied as read is stored in its {@link StoredForm}.
+     */
     @Override
     public void enqueue(Object sequenceIdentifier, DeadLetter<? extends EventMessage<?>> letter) {
-        queue.enqueue(sequenceIdentifier, letter);
+        DeadLetter<? extends EventMessage<?>> counted = letter.diagnostics().containsKey(DeadLetterPolicy.RETRIES)
+                ? letter : letter.withDiagnostics(letter.diagnostics().and(DeadLetterPolicy.RETRIES, 0));
+        try {
+            queue.enqueue(sequenceIdentifier, counted);
+        } catch (RuntimeException e) {
+            if (!StoredForm.unreadable(e)) {
+                throw e;
+            }
+            queue.enqueue(sequenceIdentifier, storedForm.apply(sequenceIdentifier, counted));
+        }
         known().add(sequenceIdentifier);
     }
 

@@ -1,6 +1,7 @@
 package org.clinical.infra.processing;
 
 import org.axonframework.messaging.deadletter.ThrowableCause;
+import org.axonframework.serialization.CannotConvertBetweenTypesException;
 import org.axonframework.serialization.SerializationException;
 
 import java.sql.SQLException;
@@ -24,7 +25,7 @@ public final class SafeCauses {
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 state = sql.getSQLState();
             }
-            serialization |= t instanceof SerializationException;
+            serialization |= t instanceof SerializationException || t instanceof CannotConvertBetweenTypesException;
         }
         String message;
         if (state != null) {

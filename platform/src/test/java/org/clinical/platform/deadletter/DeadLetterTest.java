@@ -153,6 +153,36 @@ class DeadLetterTest extends PlatformTest {
     }
 
     @Test
+    void an_event_whose_upcaster_fails_is_set_aside_as_stored_and_applied_once_corrected() throws Exception {
+        String tenant = newTenant();
+        String first = newPatient(tenant, "MRN-BEFORE");
+        String pilot = UUID.randomUUID().toString();
+        copyRegistration(tenant, first, pilot, "MRN-PILOT");
+        correct(tenant, "update %s.domain_event_entry set payload_revision = '1',"
+                + " payload = substring(payload from 1 for 20) where aggregate_identifier = '" + pilot + "'");
+        newPatient(tenant, "MRN-AFTER");
+        awaitAtHead(tenant, PATIENTS);
+
+        String patients = liveSchema(tenant, PATIENTS);
+        assertThat(queryStrings("select mrn from " + patients + ".patient order by mrn"))
+                .containsExactly("MRN-AFTER", "MRN-BEFORE");
+        List<JsonNode> letters = letters(tenant, PATIENTS, 100);
+        assertThat(letters).extracting(l -> l.get("sequence").asText()).containsExactly(pilot);
+        assertThat(letters.get(0).get("causeMessage").asText()).contains("could not be read");
+
+        copyRegistrationPayload(tenant, first, pilot, "MRN-PILOT");
+        correct(tenant, "update %s.domain_event_entry set payload_revision = '2' where aggregate_identifier = '"
+                + pilot + "'");
+        Api.Response retried = api.post("/api/v1/" + tenant + "/projections/patients/dead-letters/retry")
+                .token(ADMIN).send();
+        assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
+        assertThat(retried.body().get("applied").asInt()).isEqualTo(1);
+        assertThat(retried.body().get("deadLetters").asLong()).isZero();
+        assertThat(queryLong("select count(*) from " + patients + ".patient where patient_id = ?::uuid"
+                + " and mrn = 'MRN-PILOT'", pilot)).isEqualTo(1);
+    }
+
+    @Test
     void an_observation_the_read_model_cannot_hold_is_set_aside_and_the_rest_of_its_batch_commits()
             throws Exception {
         String tenant = newTenant();

@@ -79,17 +79,20 @@ public class DeadLetters {
 
     /**
      * Retries the projection's letters: one sequence, or every sequence in the order of its first letter. A
-     * letter holds a copy of its event as it was read; first the copies take the event store's current form
-     * (same revision), so an event corrected there (by an operator, as superuser) is retried as corrected.
-     * Answers how many sequences were retried and how many of them were applied entirely.
+     * letter holds a copy of its event as it was read; first the copies take the event store's current form,
+     * so an event corrected there (by an operator, as superuser) is retried as corrected: in the same revision,
+     * or in any revision for a letter kept in its stored form (its upcaster had failed). Answers how many
+     * sequences were retried and how many of them were applied entirely.
      */
     public Retried retry(Tenant tenant, String projection, String sequence) {
         jdbc(tenant).update("update " + DeadLetterQueues.table(tenant) + " l set payload = e.payload,"
-                + " meta_data = e.meta_data from " + tenant.schema() + ".domain_event_entry e"
+                + " payload_type = e.payload_type, payload_revision = e.payload_revision, meta_data = e.meta_data"
+                + " from " + tenant.schema() + ".domain_event_entry e"
                 + " where l.processing_group = ? and e.event_identifier = l.event_identifier"
-                + " and e.payload_type = l.payload_type"
-                + " and e.payload_revision is not distinct from l.payload_revision"
-                + " and (e.payload <> l.payload or e.meta_data is distinct from l.meta_data)", projection);
+                + " and (e.payload_type = l.payload_type and e.payload_revision is not distinct from l.payload_revision"
+                + " or (convert_from(l.diagnostics, 'UTF8')::jsonb->>'storedForm') = 'true')"
+                + " and (e.payload <> l.payload or e.meta_data is distinct from l.meta_data"
+                + " or e.payload_revision is distinct from l.payload_revision)", projection);
         List<String> sequences = sequence != null ? List.of(sequence) : jdbc(tenant).queryForList(
                 "select sequence_identifier from " + DeadLetterQueues.table(tenant) + " where processing_group = ?"
                         + " group by sequence_identifier order by min(" + POSITION + ")", String.class, projection);
