@@ -4,6 +4,7 @@ import org.axonframework.common.Registration;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.EventHandlerInvoker;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.deadletter.DeadLetteringEventHandlerInvoker;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -45,7 +46,11 @@ import java.util.concurrent.TimeoutException;
  * Every processing group runs as one pooled streaming processor per tenant: it reads the tenant's own event
  * store, keeps its token in the tenant's {@code token_entry}, and handles each batch in one transaction of the
  * tenant's region database, so read-model rows and the token commit together (exactly-once effect). A failing
- * handler stops and retries its batch ({@link PropagatingErrorHandler}): no event is skipped. Processors are
+ * handler stops and retries its batch ({@link PropagatingErrorHandler}) when the failure is transient; an event
+ * that cannot be applied is set aside in the tenant's dead-letter queue of the group (Axon's
+ * {@link DeadLetteringEventHandlerInvoker}, {@link DeadLetterPolicy}), later events of its aggregate queue behind
+ * it, and the processor goes on; after a batch failed, its events are taken again in {@link CarefulMode} so a
+ * failure at commit is pinned on its one event. Nothing is skipped silently. Processors are
  * registered with Axon as its default processor factory; tenants are added to every processor as they are
  * activated, at start-up or at runtime. All tenants share a few coordinator and worker threads.
  */
@@ -60,9 +65,11 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
     private final TenantDirectory tenants;
     private final Regions regions;
     private final Serializer serializer;
+    private final DeadLettering deadLettering;
     private final List<MultiTenantEventProcessor> processors = new CopyOnWriteArrayList<>();
     private final Map<String, EventHandlerInvoker> handlersByGroup = new ConcurrentHashMap<>();
     private final Set<TenantDescriptor> active = ConcurrentHashMap.newKeySet();
+    private final List<CommittedTokens.Listener> commitListeners = new CopyOnWriteArrayList<>();
     private volatile boolean running;
     /**
      * Single-threaded on purpose: Axon's coordinator can lose a stop request when two threads run the same
@@ -80,6 +87,7 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
         this.tenants = tenants;
         this.regions = regions;
         this.serializer = serializer;
+        this.deadLettering = new DeadLettering(serializer);
     }
 
     /** Axon's {@code EventProcessorBuilder}: the processor of one processing group, for every tenant. */
@@ -92,6 +100,11 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
         handlersByGroup.put(name, handlers);
         active.forEach(processor::registerAndStartTenant);
         return processor;
+    }
+
+    /** Told the token of every batch a tenant's processor commits (live and rebuild processors alike). */
+    public void onCommit(CommittedTokens.Listener listener) {
+        commitListeners.add(listener);
     }
 
     /** The processing groups, by name. */
@@ -181,9 +194,9 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
         Tenant tenant = tenants.require(descriptor.tenantId());
         Regions.Region region = regions.region(tenant.region());
         StreamableMessageSource<TrackedEventMessage<?>> source = eventSources.eventSource(tenant.id());
-        return PooledStreamingEventProcessor.builder()
+        PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
                 .name(name)
-                .eventHandlerInvoker(handlers)
+                .eventHandlerInvoker(deadLettering.processing(name, handlers, tenant, region))
                 .messageSource(source)
                 .tokenStore(tokenStore(tenant, region))
                 .transactionManager(new SpringTransactionManager(region.transactionManager()))
@@ -195,6 +208,22 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
                 .initialToken(StreamableMessageSource::createTailToken)
                 .batchSize(batchSize)
                 .build();
+        processor.registerHandlerInterceptor(new CommittedTokens(name, tenant.id(), commitListeners));
+        processor.registerHandlerInterceptor(new CarefulMode());
+        return processor;
+    }
+
+    /**
+     * Retries the dead letters of a group of a tenant, every sequence (aggregate) listed, in that order: see
+     * {@link DeadLettering#retry}. Answers how many sequences were applied entirely.
+     */
+    public int retryDeadLetters(String group, String tenantId, List<String> sequences) {
+        EventHandlerInvoker handlers = handlersByGroup.get(group);
+        if (handlers == null) {
+            throw new IllegalArgumentException("no processing group " + group);
+        }
+        Tenant tenant = tenants.require(tenantId);
+        return deadLettering.retry(group, handlers, tenant, regions.region(tenant.region()), sequences);
     }
 
     private TokenStore tokenStore(Tenant tenant, Regions.Region region) {

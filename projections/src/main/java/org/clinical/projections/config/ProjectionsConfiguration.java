@@ -5,6 +5,9 @@ import org.clinical.infra.config.ClinicalProperties;
 import org.clinical.infra.processing.TenantProcessors;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.TenantDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.clinical.projections.deadletter.DeadLetterMonitor;
+import org.clinical.projections.deadletter.DeadLetters;
 import org.clinical.projections.readmodel.Generations;
 import org.clinical.projections.readmodel.Projection.ProjectionSupport;
 import org.clinical.projections.readmodel.ProjectionPositions;
@@ -19,6 +22,8 @@ import org.springframework.context.event.EventListener;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Wiring of the read side's machinery: generations, positions, rebuilds. Each projection declares its ReadModel. */
 @Configuration
@@ -29,9 +34,18 @@ public class ProjectionsConfiguration {
         return new Generations(readModels, tenants, regions);
     }
 
+    /** Published after every committed batch of a live projection processor (not of a rebuild's replay). */
     @Bean
-    ProjectionPositions projectionPositions(Regions regions, Serializer serializer) {
-        return new ProjectionPositions(regions, serializer);
+    ProjectionPositions projectionPositions(Regions regions, Serializer serializer, TenantProcessors processors,
+                                            TenantDirectory tenants, List<ReadModel> readModels) {
+        ProjectionPositions positions = new ProjectionPositions(regions, serializer);
+        Set<String> live = readModels.stream().map(ReadModel::name).collect(Collectors.toSet());
+        processors.onCommit((processor, tenantId, token) -> {
+            if (live.contains(processor)) {
+                positions.advance(tenants.require(tenantId), processor, token);
+            }
+        });
+        return positions;
     }
 
     @Bean
@@ -41,18 +55,32 @@ public class ProjectionsConfiguration {
                 new LazyChanges(changes));
     }
 
+    @Bean
+    DeadLetters deadLetters(TenantProcessors processors, Regions regions, List<ReadModel> readModels) {
+        return new DeadLetters(processors, regions, readModels.stream().map(ReadModel::name).toList());
+    }
+
+    /** Health contributor {@code deadLetters} (always UP, degraded in its details) and the gauge. */
+    @Bean(destroyMethod = "close")
+    DeadLetterMonitor deadLettersHealthIndicator(DeadLetters deadLetters, TenantDirectory tenants,
+                                                 MeterRegistry registry) {
+        return new DeadLetterMonitor(deadLetters, tenants, registry);
+    }
+
     /** The old generation is dropped when no query can still be reading it: twice the query timeout. */
     @Bean(destroyMethod = "close")
     ProjectionRebuilds projectionRebuilds(TenantProcessors processors, Generations generations,
                                           ProjectionPositions positions, TenantDirectory tenants, Regions regions,
-                                          ObjectProvider<ReadModelChanges> changes, ClinicalProperties properties) {
+                                          ObjectProvider<ReadModelChanges> changes, DeadLetters deadLetters,
+                                          ClinicalProperties properties) {
         return new ProjectionRebuilds(processors, generations, positions, tenants, regions, new LazyChanges(changes),
-                properties.query().timeout().multipliedBy(2).plus(Duration.ofSeconds(1)));
+                deadLetters, properties.query().timeout().multipliedBy(2).plus(Duration.ofSeconds(1)));
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void resumeRebuilds(ApplicationReadyEvent ready) {
         ready.getApplicationContext().getBean(ProjectionRebuilds.class).resumeAll();
+        ready.getApplicationContext().getBean(DeadLetterMonitor.class).start();
     }
 
     /** The query side's cache listens, when it is there; looked up when first told. */

@@ -1,8 +1,6 @@
 package org.clinical.projections.observation;
 
 import org.clinical.projections.readmodel.ReadModelBatch;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -15,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The monthly partitions of {@code observation}, made before the first row of a month is inserted (there is no
  * default partition). The months known to exist are cached per table, keyed by the table's OID rather than
  * its schema's name, so a generation whose schema was dropped and made again starts afresh; a month joins the
- * cache only once the transaction that made it committed.
+ * cache only once the transaction that made it committed (and, in careful mode, only when the event's
+ * savepoint was kept).
  */
 final class MonthlyPartitions {
 
@@ -40,16 +39,7 @@ final class MonthlyPartitions {
         if (made.isEmpty()) {
             return;
         }
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    existing.addAll(made);
-                }
-            });
-        } else {
-            existing.addAll(made);
-        }
+        batch.afterCommit(() -> existing.addAll(made));
     }
 
     static String name(YearMonth month) {

@@ -5,7 +5,6 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.clinical.events.observation.ObservationEvent.ObservationAmended;
 import org.clinical.events.observation.ObservationEvent.ObservationEnteredInError;
 import org.clinical.events.observation.ObservationEvent.ObservationRecorded;
@@ -56,26 +55,23 @@ public class ObservationProjection extends Projection {
     @EventHandler
     void on(ObservationRecorded event, TrackedEventMessage<?> message, @SequenceNumber long sequence,
             @Timestamp Instant at) {
-        batch(message);
-        changes().recorded.putIfAbsent(event.observationId().value(), ObservationRow.recorded(event, sequence + 1, at));
+        changes(batch(message)).recorded.putIfAbsent(event.observationId().value(), ObservationRow.recorded(event, sequence + 1, at));
     }
 
     @EventHandler
     void on(ObservationAmended event, TrackedEventMessage<?> message, @SequenceNumber long sequence,
             @Timestamp Instant at) {
-        batch(message);
-        change(new ObservationChanges.Change(event.observationId().value(), event, null, sequence + 1, at));
+        change(batch(message), new ObservationChanges.Change(event.observationId().value(), event, null, sequence + 1, at));
     }
 
     @EventHandler
     void on(ObservationEnteredInError event, TrackedEventMessage<?> message, @SequenceNumber long sequence,
             @Timestamp Instant at) {
-        batch(message);
-        change(new ObservationChanges.Change(event.observationId().value(), null, event.reason(), sequence + 1, at));
+        change(batch(message), new ObservationChanges.Change(event.observationId().value(), null, event.reason(), sequence + 1, at));
     }
 
-    private void change(ObservationChanges.Change change) {
-        ObservationChanges changes = changes();
+    private void change(ReadModelBatch batch, ObservationChanges.Change change) {
+        ObservationChanges changes = changes(batch);
         ObservationRow recorded = changes.recorded.get(change.observationId());
         if (recorded != null) {
             change.applyTo(recorded);
@@ -86,7 +82,7 @@ public class ObservationProjection extends Projection {
 
     @Override
     protected void finish(ReadModelBatch batch) {
-        ObservationChanges changes = CurrentUnitOfWork.get().root().getResource(CHANGES);
+        ObservationChanges changes = batch.state(CHANGES);
         if (changes == null || changes.isEmpty()) {
             return;
         }
@@ -135,7 +131,7 @@ public class ObservationProjection extends Projection {
         patientsChanged(batch, patients);
     }
 
-    private static ObservationChanges changes() {
-        return CurrentUnitOfWork.get().root().getOrComputeResource(CHANGES, k -> new ObservationChanges());
+    private static ObservationChanges changes(ReadModelBatch batch) {
+        return batch.state(CHANGES, ObservationChanges::new);
     }
 }

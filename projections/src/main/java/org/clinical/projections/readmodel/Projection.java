@@ -2,20 +2,28 @@ package org.clinical.projections.readmodel;
 
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.InterceptorChain;
+import org.axonframework.messaging.interceptors.MessageHandlerInterceptor;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.clinical.infra.command.CommandMetadata;
+import org.clinical.infra.processing.CarefulMode;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.Tenant;
 import org.clinical.infra.tenant.TenantDirectory;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A projection: one processing group, run per tenant by a pooled streaming processor that commits the rows
  * of a batch and its token in one transaction. Its handlers queue writes on the batch ({@link #batch}); at
  * commit the writes run in order, then {@link #finish} does set-based work over what the batch touched, and
- * after the commit {@link #committed} evicts caches and the new position is published, in that order.
+ * after the commit {@link #committed} evicts caches and then the processor publishes the new position
+ * ({@link ProjectionPositions}, told by {@code CommittedTokens}), in that order.
+ *
+ * <p>In {@link CarefulMode} (after a batch failed, and when dead letters are retried) each event gets a batch
+ * of its own, written with its {@link #finish} right after its handler inside a savepoint: an event the read
+ * model cannot hold then fails in its handler, alone, and is dead-lettered, while the others commit.
  *
  * <p>Every event reaches the projection, those it has no handler for included, so its position always
  * follows the tenant's stream and a read waiting for a position never waits on an event the projection
@@ -29,11 +37,13 @@ public abstract class Projection {
     private final ReadModel readModel;
     private final ProjectionSupport support;
     private final String batchKey;
+    private final String eventBatchKey;
 
     protected Projection(ReadModel readModel, ProjectionSupport support) {
         this.readModel = readModel;
         this.support = support;
         this.batchKey = "clinical.readmodel.batch." + readModel.name();
+        this.eventBatchKey = batchKey + ".event";
     }
 
     public ReadModel readModel() {
@@ -64,6 +74,37 @@ public abstract class Projection {
         batch(message);
     }
 
+    /**
+     * In careful mode, the event's writes and {@link #finish} run as soon as its handler returns, in a savepoint
+     * of the batch's transaction: a failure rolls back to it and is thrown from here, to the dead-lettering
+     * invoker; on success the event's touched keys and after-commit actions join the batch's.
+     */
+    @MessageHandlerInterceptor(messageType = EventMessage.class)
+    Object applyAlone(EventMessage<?> message, InterceptorChain chain) throws Exception {
+        UnitOfWork<?> root = CurrentUnitOfWork.get().root();
+        if (!CarefulMode.isCareful(root)) {
+            return chain.proceed();
+        }
+        root.resources().put(eventBatchKey, Boolean.FALSE);
+        Object result;
+        ReadModelBatch single;
+        try {
+            result = chain.proceed();
+        } finally {
+            single = root.getResource(eventBatchKey) instanceof ReadModelBatch b ? b : null;
+            root.resources().remove(eventBatchKey);
+        }
+        if (single != null && !single.isEmpty()) {
+            TransactionTemplate savepoint = new TransactionTemplate(
+                    support.regions().region(single.tenant().region()).transactionManager());
+            savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+            savepoint.executeWithoutResult(status -> write(single));
+            ReadModelBatch batch = root.getResource(batchKey);
+            batch.absorb(single);
+        }
+        return result;
+    }
+
     /** The batch the current event belongs to, created (and hooked to the commit) with its first event. */
     protected ReadModelBatch batch(EventMessage<?> message) {
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get();
@@ -73,8 +114,14 @@ public abstract class Projection {
             batch = open(message, root);
             root.resources().put(batchKey, batch);
         }
-        if (message instanceof TrackedEventMessage<?> tracked) {
-            root.resources().put(batchKey + ".token", tracked.trackingToken());
+        Object single = root.getResource(eventBatchKey);
+        if (single instanceof ReadModelBatch event) {
+            return event;
+        }
+        if (single != null) {
+            ReadModelBatch event = batch.forOneEvent();
+            root.resources().put(eventBatchKey, event);
+            return event;
         }
         return batch;
     }
@@ -83,27 +130,34 @@ public abstract class Projection {
         Tenant tenant = support.tenants().require((String) message.getMetaData().get(CommandMetadata.TENANT));
         String target = root.getResource(REPLAY_TARGET);
         boolean replay = target != null;
+        boolean careful = CarefulMode.isCareful(root);
         String schema = replay ? target : support.generations().liveSchema(tenant, readModel.name());
         ReadModelBatch batch = new ReadModelBatch(tenant, schema, support.regions().region(tenant.region()).jdbc(),
                 replay);
         root.onPrepareCommit(u -> {
-            // Read-model writes always go by key. A fresh generation's tables have no statistics yet, and the
-            // planner would scan them whole for "id = any(?)" at every batch: quadratic during a rebuild.
-            batch.jdbc().execute("set local enable_seqscan = off");
-            batch.flush();
-            finish(batch);
-            batch.flush();
+            if (!careful) {
+                write(batch);
+            }
         });
         root.afterCommit(u -> {
+            batch.committed();
             if (!replay) {
                 committed(batch);
-                TrackingToken token = u.getResource(batchKey + ".token");
-                if (token != null) {
-                    support.positions().advance(tenant, readModel.name(), token);
-                }
             }
         });
         return batch;
+    }
+
+    /**
+     * The batch's writes in order, then {@link #finish} and its writes. Read-model writes always go by key: a
+     * fresh generation's tables have no statistics yet, and the planner would scan them whole for
+     * "id = any(?)" at every batch: quadratic during a rebuild.
+     */
+    private void write(ReadModelBatch batch) {
+        batch.jdbc().execute("set local enable_seqscan = off");
+        batch.flush();
+        finish(batch);
+        batch.flush();
     }
 
     /** What every projection needs, in one bean. */

@@ -4,12 +4,14 @@ import org.clinical.infra.tenant.Tenant;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The writes of one batch of events to one projection's read model, made when the batch commits: in the
@@ -17,6 +19,11 @@ import java.util.function.Consumer;
  * trip, rewritten into one multi-row insert by the driver). Handlers never read in the middle of a batch:
  * what needs the state of the read model is a {@link #then step} or a {@link Projection#finish} over the
  * {@link #touch touched} keys, run in order inside the same transaction as the token.
+ *
+ * <p>State a projection gathers over a batch lives on the batch ({@link #state}), and what must happen only
+ * once the transaction committed is an {@link #afterCommit} action: in careful mode an event gets a batch of
+ * its own ({@link #forOneEvent}), whose keys and actions join the whole batch's only when its savepoint was
+ * released.
  *
  * <p>SQL names tables as {@code {s}.table}: {@code {s}} becomes the schema of the generation being written,
  * the live one or the one a rebuild fills.
@@ -29,6 +36,8 @@ public final class ReadModelBatch {
     private final boolean replay;
     private final List<Object> steps = new ArrayList<>();
     private final Map<String, Set<Object>> touched = new LinkedHashMap<>();
+    private final Map<String, Object> state = new HashMap<>();
+    private final List<Runnable> afterCommit = new ArrayList<>();
 
     ReadModelBatch(Tenant tenant, String schema, JdbcTemplate jdbc, boolean replay) {
         this.tenant = tenant;
@@ -71,6 +80,23 @@ public final class ReadModelBatch {
         return (Set<T>) touched.getOrDefault(kind, Set.of());
     }
 
+    /** The projection's state of this batch under {@code key}, made by {@code create} when first asked for. */
+    @SuppressWarnings("unchecked")
+    public <T> T state(String key, Supplier<T> create) {
+        return (T) state.computeIfAbsent(key, k -> create.get());
+    }
+
+    /** The state under {@code key}, null when there is none. */
+    @SuppressWarnings("unchecked")
+    public <T> T state(String key) {
+        return (T) state.get(key);
+    }
+
+    /** Runs once the transaction holding this batch's writes committed (never when they were rolled back). */
+    public void afterCommit(Runnable action) {
+        afterCommit.add(action);
+    }
+
     /** {@code {s}} replaced by the schema. */
     public String sql(String sql) {
         return sql.replace("{s}", schema);
@@ -78,6 +104,25 @@ public final class ReadModelBatch {
 
     public JdbcTemplate jdbc() {
         return jdbc;
+    }
+
+    /** A batch of its own for one event, written to the same schema. */
+    ReadModelBatch forOneEvent() {
+        return new ReadModelBatch(tenant, schema, jdbc, replay);
+    }
+
+    /** The keys and after-commit actions of a one-event batch whose writes succeeded. */
+    void absorb(ReadModelBatch event) {
+        event.touched.forEach((kind, keys) -> touched.computeIfAbsent(kind, k -> new LinkedHashSet<>()).addAll(keys));
+        afterCommit.addAll(event.afterCommit);
+    }
+
+    boolean isEmpty() {
+        return steps.isEmpty() && touched.isEmpty() && state.isEmpty();
+    }
+
+    void committed() {
+        afterCommit.forEach(Runnable::run);
     }
 
     @SuppressWarnings("unchecked")

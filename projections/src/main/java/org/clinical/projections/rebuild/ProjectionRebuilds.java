@@ -6,6 +6,7 @@ import org.clinical.infra.processing.TenantProcessors;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.Tenant;
 import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.projections.deadletter.DeadLetters;
 import org.clinical.projections.readmodel.Generations;
 import org.clinical.projections.readmodel.Projection;
 import org.clinical.projections.readmodel.ProjectionPositions;
@@ -33,6 +34,11 @@ import java.util.concurrent.locks.LockSupport;
  * live processor the replay's token and points the analysts' views at it; the live processor then goes on
  * from there, caches are refreshed, and the old generation is dropped once no query can still be using it.
  * A rebuild cut short by a restart resumes from the replay's own token.
+ *
+ * <p>The replay meets the events the live projection could not apply and sets them aside in dead letters of
+ * its own (group {@code <name>-rebuild}), so it completes; the transaction that switches generations also
+ * replaces the projection's dead letters with the replay's ({@link DeadLetters#handOver}): the letters then
+ * describe the generation reads use. A new rebuild starts without a replay token or letters left over.
  */
 public class ProjectionRebuilds implements AutoCloseable {
 
@@ -46,26 +52,32 @@ public class ProjectionRebuilds implements AutoCloseable {
     private final TenantDirectory tenants;
     private final Regions regions;
     private final ReadModelChanges changes;
+    private final DeadLetters deadLetters;
     private final Duration dropDelay;
     private final Map<String, Rebuild> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1,
             Thread.ofPlatform().name("projection-rebuild-", 0).daemon().factory());
 
     public ProjectionRebuilds(TenantProcessors processors, Generations generations, ProjectionPositions positions,
-                              TenantDirectory tenants, Regions regions, ReadModelChanges changes, Duration dropDelay) {
+                              TenantDirectory tenants, Regions regions, ReadModelChanges changes,
+                              DeadLetters deadLetters, Duration dropDelay) {
         this.processors = processors;
         this.generations = generations;
         this.positions = positions;
         this.tenants = tenants;
         this.regions = regions;
         this.changes = changes;
+        this.deadLetters = deadLetters;
         this.dropDelay = dropDelay;
     }
 
     /** Starts a rebuild; false when one of this projection for this tenant is under way already. */
     public boolean start(Tenant tenant, ReadModel model) {
         Optional<Integer> generation = generations.startBuilding(tenant, model);
-        generation.ifPresent(g -> run(tenant, model, g));
+        generation.ifPresent(g -> {
+            forgetEarlierReplay(tenant, model);
+            run(tenant, model, g);
+        });
         return generation.isPresent();
     }
 
@@ -151,13 +163,24 @@ public class ProjectionRebuilds implements AutoCloseable {
         }
     }
 
-    /** The live processor goes on from where the replay stopped; the replay's token goes. */
+    /**
+     * The live processor goes on from where the replay stopped; the replay's token goes, and its dead letters
+     * replace the live generation's.
+     */
     private void handOverToken(Tenant tenant, ReadModel model) {
         JdbcTemplate jdbc = jdbc(tenant);
         String table = tenant.schema() + ".token_entry";
         jdbc.update("delete from " + table + " where processor_name = ?", model.name());
         jdbc.update("update " + table + " set processor_name = ?, owner = null where processor_name = ?",
                 model.name(), replayName(model));
+        deadLetters.handOver(tenant, model.name(), replayName(model));
+    }
+
+    /** A new generation is filled from the first event: no token or letters of an earlier, abandoned replay. */
+    private void forgetEarlierReplay(Tenant tenant, ReadModel model) {
+        jdbc(tenant).update("delete from " + tenant.schema() + ".token_entry where processor_name = ?",
+                replayName(model));
+        deadLetters.discard(tenant, replayName(model));
     }
 
     private JdbcTemplate jdbc(Tenant tenant) {

@@ -1,11 +1,16 @@
 package org.clinical.query.projection;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.clinical.infra.security.TenantAccess;
 import org.clinical.infra.tenant.Tenant;
 import org.clinical.infra.web.ConflictException;
+import org.clinical.infra.web.BadRequestException;
 import org.clinical.infra.web.NotFoundException;
+import org.clinical.infra.web.Page;
+import org.clinical.projections.deadletter.DeadLetters;
+import org.clinical.projections.deadletter.DeadLetters.Letter;
 import org.clinical.projections.readmodel.Generations;
 import org.clinical.projections.readmodel.ProjectionPositions;
 import org.clinical.projections.readmodel.ReadModel;
@@ -15,6 +20,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
@@ -30,13 +36,15 @@ public class ProjectionController {
     private final Generations generations;
     private final ProjectionPositions positions;
     private final ProjectionRebuilds rebuilds;
+    private final DeadLetters deadLetters;
 
     public ProjectionController(TenantAccess access, Generations generations, ProjectionPositions positions,
-                                ProjectionRebuilds rebuilds) {
+                                ProjectionRebuilds rebuilds, DeadLetters deadLetters) {
         this.access = access;
         this.generations = generations;
         this.positions = positions;
         this.rebuilds = rebuilds;
+        this.deadLetters = deadLetters;
     }
 
     /**
@@ -45,9 +53,19 @@ public class ProjectionController {
      * @param lag        events between the two
      * @param progress   of a running rebuild, 0 to 1 (the replay's position over the head); null when none runs
      * @param generation the generation reads use now; {@code building} the one a rebuild fills
+     * @param deadLetters events set aside because the projection could not apply them (see the dead-letter
+     *                    endpoints)
      */
     public record ProjectionStatus(String name, long position, long head, long lag, boolean rebuilding,
-                                   Double progress, int generation, Integer building) {
+                                   Double progress, int generation, Integer building, long deadLetters) {
+    }
+
+    /**
+     * @param sequences the sequences (aggregates) retried
+     * @param applied   those whose letters were all applied and removed
+     * @param deadLetters the projection's letters left afterwards
+     */
+    public record RetryResult(String name, int sequences, int applied, long deadLetters) {
     }
 
     public record Items<T>(List<T> items) {
@@ -57,17 +75,19 @@ public class ProjectionController {
     }
 
     @GetMapping
-    @Operation(summary = "The tenant's projections: committed position, stream head, lag in events, rebuild progress")
+    @Operation(summary = "The tenant's projections: committed position, stream head, lag in events, rebuild "
+            + "progress, and deadLetters: how many events the projection set aside because it could not apply them")
     public Items<ProjectionStatus> list(@PathVariable("tenant") String tenantId) {
         Tenant tenant = access.require(tenantId);
         long head = rebuilds.head(tenant);
+        Map<String, Long> letters = deadLetters.counts(tenant);
         List<ProjectionStatus> items = generations.rows(tenant).stream().map(row -> {
             String name = (String) row.get("name");
             long position = positions.position(tenant, name);
             Integer building = row.get("building") == null ? null : ((Number) row.get("building")).intValue();
             return new ProjectionStatus(name, position, head, Math.max(0, head - position), building != null,
                     building == null ? null : rebuilds.progress(tenant, name).orElse(0.0),
-                    ((Number) row.get("live")).intValue(), building);
+                    ((Number) row.get("live")).intValue(), building, letters.getOrDefault(name, 0L));
         }).toList();
         return new Items<>(items);
     }
@@ -90,5 +110,65 @@ public class ProjectionController {
                 : ((Number) row.get("building")).intValue();
         return ResponseEntity.accepted().location(URI.create("/api/v1/" + tenant.id() + "/projections"))
                 .body(new RebuildStarted(name, true, building));
+    }
+
+    @GetMapping("/{name}/dead-letters")
+    @Operation(summary = "The projection's dead letters, in stream order: events it could not apply (after a "
+            + "retry alone in a savepoint), with the aggregate (sequence) whose later events wait behind them, the "
+            + "exception class and a message without PHI (SQLState or a fixed text), and the failed retries. "
+            + "Cursor-paginated; 404 unknown projection")
+    public Page<Letter> deadLetters(@PathVariable("tenant") String tenantId, @PathVariable("name") String name,
+                                    @Parameter(description = "1 to 1000, default 100")
+                                    @RequestParam(name = "limit", required = false) Integer limit,
+                                    @RequestParam(name = "cursor", required = false) String cursor) {
+        Tenant tenant = access.require(tenantId);
+        ReadModel model = model(name);
+        int size = Page.limit(limit);
+        long afterPosition = -2;
+        String afterId = "";
+        String after = Page.decode(cursor);
+        if (after != null) {
+            int bar = after.indexOf('|');
+            try {
+                afterPosition = Long.parseLong(after.substring(0, Math.max(bar, 0)));
+            } catch (NumberFormatException e) {
+                throw new BadRequestException("cursor", "is not a cursor returned by this list");
+            }
+            afterId = after.substring(bar + 1);
+        }
+        List<Letter> rows = deadLetters.list(tenant, model.name(), afterPosition, afterId, size + 1);
+        return Page.of(rows, size, l -> (l.position() == null ? -1 : l.position()) + "|" + l.id());
+    }
+
+    @PostMapping("/{name}/dead-letters/retry")
+    @Operation(summary = "Retry every dead letter of the projection once the cause is fixed: each aggregate's "
+            + "letters in order, each applied alone; an applied letter is removed (its event applied exactly once), "
+            + "one that fails again stays with one more retry and the letters behind it wait. 200 with the counts; "
+            + "404 unknown projection")
+    public RetryResult retryAll(@PathVariable("tenant") String tenantId, @PathVariable("name") String name) {
+        return retry(tenantId, name, null);
+    }
+
+    @PostMapping("/{name}/dead-letters/{sequence}/retry")
+    @Operation(summary = "Retry the dead letters of one aggregate (the sequence of a listed letter), in order; "
+            + "as the retry of all. 404 unknown projection")
+    public RetryResult retrySequence(@PathVariable("tenant") String tenantId, @PathVariable("name") String name,
+                                     @PathVariable("sequence") String sequence) {
+        if (sequence.length() > 255) {
+            throw new BadRequestException("sequence", "is at most 255 characters");
+        }
+        return retry(tenantId, name, sequence);
+    }
+
+    private RetryResult retry(String tenantId, String name, String sequence) {
+        Tenant tenant = access.require(tenantId);
+        ReadModel model = model(name);
+        DeadLetters.Retried retried = deadLetters.retry(tenant, model.name(), sequence);
+        return new RetryResult(model.name(), retried.sequences(), retried.applied(),
+                deadLetters.count(tenant, model.name()));
+    }
+
+    private ReadModel model(String name) {
+        return generations.readModel(name).orElseThrow(() -> new NotFoundException("No projection named " + name));
     }
 }
