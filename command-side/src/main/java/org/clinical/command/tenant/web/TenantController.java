@@ -71,10 +71,14 @@ public class TenantController {
     @PostMapping
     @Operation(summary = "Create a tenant with its own event store schema in its region's database",
             description = "Needs the admin role with \"*\" in tenants. 201 with the tenant; 409 if the id exists;"
-                    + " 400 for an unknown region.")
+                    + " 400 for an unknown region, or for a reserved id (`tenants`, `regions`: paths of the API).")
     public ResponseEntity<Object> create(@Valid @RequestBody CreateTenantRequest body, HttpServletRequest request) {
         if (!Caller.current().isOperator()) {
             throw new AccessDeniedException("creating a tenant needs \"*\" in tenants");
+        }
+        if (Tenant.RESERVED_IDS.contains(body.id())) {
+            throw new BadRequestException("id", "is reserved: " + String.join(", ", Tenant.RESERVED_IDS.stream()
+                    .sorted().toList()) + " are paths of the API");
         }
         if (!regions.exists(body.region())) {
             throw new BadRequestException("region", "unknown region '" + body.region() + "'");
