@@ -22,6 +22,7 @@ import org.clinical.infra.processing.TenantProcessors;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.security.TenantAccess;
 import org.clinical.infra.tenant.TenantActivation;
+import org.clinical.infra.tenant.TenantClaims;
 import org.clinical.infra.tenant.TenantDirectory;
 import org.clinical.infra.tenant.TenantJdbc;
 import org.clinical.infra.tenant.TenantRegistry;
@@ -86,6 +87,11 @@ public class PlatformConfiguration {
     @Bean
     TenantRegistry tenantRegistry(Regions regions) {
         return new TenantRegistry(regions);
+    }
+
+    @Bean
+    TenantClaims tenantClaims(Regions regions) {
+        return new TenantClaims(regions);
     }
 
     @Bean

@@ -66,7 +66,7 @@ public class TenantEventStores implements TenantEventSegmentFactory, AutoCloseab
 
     @Override
     public EventStore apply(TenantDescriptor descriptor) {
-        var tenant = tenants.require(descriptor.tenantId());
+        var tenant = tenants.requireKnown(descriptor.tenantId());
         var region = regions.region(tenant.region());
         CommitSignal committed = new CommitSignal();
         TenantEventStorageEngine engine = new TenantEventStorageEngine(JdbcEventStorageEngine.builder()
