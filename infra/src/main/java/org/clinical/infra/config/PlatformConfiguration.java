@@ -110,8 +110,8 @@ public class PlatformConfiguration {
     }
 
     @Bean
-    TenantAccess tenantAccess(TenantDirectory directory) {
-        return new TenantAccess(directory);
+    TenantAccess tenantAccess(TenantDirectory directory, TenantRegistry registry, TenantActivation activation) {
+        return new TenantAccess(directory, registry, activation);
     }
 
     @Bean

@@ -23,9 +23,9 @@ public class TenantClaims {
     }
 
     /**
-     * Runs {@code create} while holding a new claim on the id, committing the claim with its success.
-     *
-     * @return false, without running {@code create}, when the id is already claimed
+     * Runs {@code create} while holding a new claim on the id, and commits the claim once it has succeeded; an
+     * exception from {@code create} rolls the claim back. When the id is already claimed, {@code create} does not
+     * run and the answer is not {@link Claimed#made()}.
      */
     public <T> Claimed<T> claimWhile(Tenant tenant, Supplier<T> create) {
         var home = regions.region(ClinicalProperties.DEFAULT_REGION);

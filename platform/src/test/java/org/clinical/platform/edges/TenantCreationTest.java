@@ -74,6 +74,24 @@ class TenantCreationTest extends PlatformTest {
         }
     }
 
+    @Test
+    void a_tenant_registered_by_another_instance_is_served_here_from_its_first_request() throws SQLException {
+        String id = newId();
+        try (Connection c = TestDatabase.connect(); var insert = c.prepareStatement("insert into"
+                + " clinical_platform.tenant (id, name, region, created_at) values (?, 'Elsewhere', 'default', now())")) {
+            insert.setString(1, id);
+            insert.executeUpdate();
+        }
+
+        Api.Response facilities = api.get("/api/v1/" + id + "/facilities").token(ADMIN).send();
+        String facility = newFacility(id, "GEN");
+
+        assertThat(facilities.status()).as(facilities.toString()).isEqualTo(200);
+        assertThat(facility).isNotBlank();
+        assertProblem(create(id, "default"), 409);
+        assertProblem(api.get("/api/v1/" + newId() + "/facilities").token(ADMIN).send(), 404);
+    }
+
     private Api.Response create(String id, String region) {
         return api.post("/api/v1/tenants").token(ADMIN)
                 .json(Map.of("id", id, "name", "Hospital " + id, "region", region)).send();

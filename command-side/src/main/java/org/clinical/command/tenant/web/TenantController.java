@@ -36,6 +36,13 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
 
+/**
+ * Creates tenants and shows them. A creation claims the id across regions first ({@link TenantClaims}), then
+ * migrates the schema and stores {@code TenantCreated} through the tenant's own command bus, and activates the
+ * tenant (read models, processors, requests) only once that event is stored. An existing id goes through the
+ * command like any other: a retry with the first request's {@code Idempotency-Key} gets the first answer,
+ * anything else the aggregate's 409. A tenant registered by another instance is activated here on the way.
+ */
 @RestController
 @RequestMapping("/api/v1/tenants")
 @Tag(name = "Tenants and facilities (admin)")
@@ -100,7 +107,7 @@ public class TenantController {
             }
             existing = registry.find(body.id());
         }
-        Tenant tenant = existing.orElseThrow(() -> new RuleViolation(ErrorCode.TENANT_EXISTS, "Tenant '" + body.id() + "' already exists"));
+        Tenant tenant = existing.orElseThrow(() -> taken(body.id()));
         activation.activate(tenant);
         return send(tenant, body, request, endpoint::send);
     }
@@ -126,6 +133,11 @@ public class TenantController {
         return sender.send(tenant.id(), request, body,
                 new CreateTenant(tenant.id(), tenant.name(), tenant.region(), tenant.createdAt()),
                 receipt -> Answer.created(TenantView.of(tenant), receipt.versionOf(tenant.id())));
+    }
+
+    /** Claimed, but not registered: a create of the id is in progress elsewhere. */
+    private static RuleViolation taken(String tenantId) {
+        return new RuleViolation(ErrorCode.TENANT_EXISTS, "Tenant '" + tenantId + "' already exists");
     }
 
     private interface Sender {
