@@ -33,8 +33,8 @@ public class TenantEventStores implements TenantEventSegmentFactory, AutoCloseab
      * is older than this. It must exceed the longest a command transaction can stay open between making its
      * events and committing them, plus the clock skew between instances: the command pool bounds every
      * statement and every idle pause of a transaction ({@link Regions#STATEMENT_TIMEOUT},
-     * {@link Regions#IDLE_IN_TRANSACTION_TIMEOUT}) and a command runs a handful of statements, so ten minutes
-     * leave a wide margin. See docs/read-side.md, "Gaps".
+     * {@link Regions#IDLE_IN_TRANSACTION_TIMEOUT}); a command's statements take milliseconds, so only a
+     * transaction stalled near those limits several times over outlives ten minutes. See docs/read-side.md.
      */
     static final Duration GAP_TIMEOUT = Duration.ofMinutes(10);
 

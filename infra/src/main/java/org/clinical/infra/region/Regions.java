@@ -36,7 +36,7 @@ public class Regions implements AutoCloseable {
      * more than 5 s (it answers 409 and may retry).
      */
     public static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(60);
-    public static final Duration IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofSeconds(15);
+    public static final Duration IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
     private static final String COMMAND_SESSION = "set lock_timeout = '5s'; set statement_timeout = '"
             + STATEMENT_TIMEOUT.toSeconds() + "s'; set idle_in_transaction_session_timeout = '"
             + IDLE_IN_TRANSACTION_TIMEOUT.toSeconds() + "s'";

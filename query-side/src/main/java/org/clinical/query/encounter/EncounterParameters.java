@@ -10,12 +10,13 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** Query parameters of the encounter reads, refused with 400 naming the parameter. */
 final class EncounterParameters {
 
     /** Four-digit years only: every such date is a PostgreSQL date and sorts as its text. */
-    private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
     private EncounterParameters() {
     }
