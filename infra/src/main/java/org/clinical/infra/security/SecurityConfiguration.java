@@ -41,9 +41,9 @@ import java.util.Objects;
 /**
  * Every endpoint but health and the API description needs a JWT: HS256 with {@code CLINICAL_JWT_SECRET}, or
  * RS256 from {@code CLINICAL_JWT_JWKS_URI} (only RS256 when no secret is set beside it). The {@code roles} claim
- * becomes authorities; {@code tenants} and {@code regions} are checked per request ({@link TenantAccess}). Roles are checked here, on paths, before a
- * body is even read: a caller without the role gets 403, never a validation answer. Failures answer
- * problem+json.
+ * becomes authorities; {@code tenants} and {@code regions} are checked per request ({@link TenantAccess}).
+ * Roles are checked here, on paths, before a body is even read: a caller without the role gets 403, never a
+ * validation answer. Failures answer problem+json.
  */
 @Configuration
 @EnableConfigurationProperties(JwtProperties.class)

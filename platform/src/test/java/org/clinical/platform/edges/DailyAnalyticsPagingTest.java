@@ -6,8 +6,10 @@ import org.clinical.platform.support.PlatformTest;
 import org.clinical.platform.support.Tokens;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,6 +43,11 @@ class DailyAnalyticsPagingTest extends PlatformTest {
         assertThat(days(pages)).containsExactly("1985-02-01=1", "1999-12-31=1", "2012-07-14=1", "2025-03-01=2");
         assertThat(pages.get(1).get("nextCursor").isNull()).isTrue();
         assertThat(days(pages(daily.replace("limit=2", "limit=1000"), position))).hasSize(4);
+        String pastTheEnd = daily + "&cursor=" + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("9999-12-31".getBytes(StandardCharsets.UTF_8));
+        assertThat(api.get(pastTheEnd).token(ANALYST).send().body().get("items")).isEmpty();
+        String stranger = Tokens.token("analyst-other", List.of("analyst"), List.of("another-tenant"));
+        assertProblem(api.get(pastTheEnd).token(stranger).send(), 404);
     }
 
     @Test

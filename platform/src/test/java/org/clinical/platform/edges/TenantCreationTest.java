@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,14 +57,9 @@ class TenantCreationTest extends PlatformTest {
             String id = newId();
             List<String> regions = List.of("default", "eu");
 
-            List<Integer> statuses = concurrently(2, new java.util.concurrent.Callable<Integer>() {
-                private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger next = new AtomicInteger();
 
-                @Override
-                public Integer call() {
-                    return create(id, regions.get(next.getAndIncrement())).status();
-                }
-            });
+            List<Integer> statuses = concurrently(2, () -> create(id, regions.get(next.getAndIncrement())).status());
 
             assertThat(statuses).containsExactlyInAnyOrder(201, 409);
             long schemasTotal = schemas(TestDatabase.connect(), id) + schemas(TestDatabase.connectEu(), id);
@@ -77,8 +73,8 @@ class TenantCreationTest extends PlatformTest {
     @Test
     void a_tenant_registered_by_another_instance_is_served_here_from_its_first_request() throws SQLException {
         String id = newId();
-        try (Connection c = TestDatabase.connect(); var insert = c.prepareStatement("insert into"
-                + " clinical_platform.tenant (id, name, region, created_at) values (?, 'Elsewhere', 'default', now())")) {
+        try (Connection c = TestDatabase.connect(); var insert = c.prepareStatement("insert into clinical_platform"
+                + ".tenant (id, name, region, created_at) values (?, 'Elsewhere', 'default', now())")) {
             insert.setString(1, id);
             insert.executeUpdate();
         }

@@ -71,9 +71,6 @@ public class EncounterAnalyticsController {
                                   @RequestParam(name = "cursor", required = false) String cursor,
                                   HttpServletRequest request) {
         DayPage page = DayPage.of(Days.of(from, to), limit, cursor);
-        if (page.isPastTheEnd()) {
-            return new Page<>(List.of(), null);
-        }
         List<Object> args = new ArrayList<>(List.of(page.from(), page.to()));
         StringBuilder where = new StringBuilder("day between ? and ?");
         if (facilityId != null && !facilityId.isEmpty()) {
@@ -87,6 +84,9 @@ public class EncounterAnalyticsController {
         args.add(page.limit() + 1);
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION),
                 EncounterReadsController.ENCOUNTERS);
+        if (page.isPastTheEnd()) {
+            return new Page<>(List.of(), null);
+        }
         return page.of(read.jdbc().query(read.sql("select day, sum(count) from {encounters}.encounter_daily"
                 + " where " + where + " group by day having sum(count) > 0 order by day limit ?"), DAILY,
                 args.toArray()));
