@@ -31,8 +31,10 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 /**
  * A patient's visit or stay at a facility, from start (admission) to discharge or cancellation. Protects,
  * synchronously: the patient exists and is neither merged nor deceased; at most one open inpatient (IMP)
- * stay per patient (a partial unique index settles races); transfers and discharge only while in progress,
- * discharge not before the start and not twice; a finished encounter cannot be cancelled.
+ * stay per patient (a partial unique index settles races); transfers and discharge only while in progress;
+ * the stay's times in order (a transfer not before the start or the previous transfer, a discharge not before
+ * the start or the last transfer; equal times are accepted); discharge not twice; a finished encounter cannot
+ * be cancelled.
  */
 public class Encounter {
 
@@ -41,6 +43,7 @@ public class Encounter {
     private PatientId patientId;
     private String location;
     private Instant startedAt;
+    private Instant lastTransferAt;
     private EncounterStatus status;
 
     Encounter() {
@@ -74,20 +77,14 @@ public class Encounter {
     @CommandHandler
     void handle(TransferPatient command) {
         onlyWhileInProgress("transferred");
-        if (command.at().isBefore(startedAt)) {
-            throw new RuleViolation(ErrorCode.TRANSFER_BEFORE_START,
-                    "A transfer (" + command.at() + ") cannot precede the encounter's start (" + startedAt + ")");
-        }
+        cannotTransferBeforeTheLastMove(command.at());
         apply(new PatientTransferred(encounterId, patientId, location, command.location(), command.at()));
     }
 
     @CommandHandler
     void handle(DischargePatient command, EncounterRegistry encounters) {
         onlyWhileInProgress("discharged");
-        if (command.at().isBefore(startedAt)) {
-            throw new RuleViolation(ErrorCode.DISCHARGE_BEFORE_START,
-                    "Discharge (" + command.at() + ") cannot precede the encounter's start (" + startedAt + ")");
-        }
+        cannotDischargeBeforeTheLastMove(command.at());
         encounters.changeStatus(encounterId, EncounterStatus.FINISHED);
         apply(new PatientDischarged(encounterId, patientId, command.at(), command.disposition()));
     }
@@ -115,6 +112,30 @@ public class Encounter {
         }
     }
 
+    /** A stay's location history stays in time order: a transfer is not dated before the start or the last transfer. */
+    private void cannotTransferBeforeTheLastMove(Instant at) {
+        if (at.isBefore(startedAt)) {
+            throw new RuleViolation(ErrorCode.TRANSFER_BEFORE_START,
+                    "A transfer (" + at + ") cannot precede the encounter's start (" + startedAt + ")");
+        }
+        if (lastTransferAt != null && at.isBefore(lastTransferAt)) {
+            throw new RuleViolation(ErrorCode.TRANSFER_BEFORE_PREVIOUS_TRANSFER,
+                    "A transfer (" + at + ") cannot precede the previous transfer (" + lastTransferAt + ")");
+        }
+    }
+
+    /** The patient leaves from where they last were: a discharge is not dated before the start or a transfer. */
+    private void cannotDischargeBeforeTheLastMove(Instant at) {
+        if (at.isBefore(startedAt)) {
+            throw new RuleViolation(ErrorCode.DISCHARGE_BEFORE_START,
+                    "Discharge (" + at + ") cannot precede the encounter's start (" + startedAt + ")");
+        }
+        if (lastTransferAt != null && at.isBefore(lastTransferAt)) {
+            throw new RuleViolation(ErrorCode.DISCHARGE_BEFORE_TRANSFER,
+                    "Discharge (" + at + ") cannot precede the last transfer (" + lastTransferAt + ")");
+        }
+    }
+
     private void onlyWhileInProgress(String action) {
         if (status != EncounterStatus.IN_PROGRESS) {
             throw new RuleViolation(ErrorCode.ENCOUNTER_NOT_IN_PROGRESS,
@@ -134,6 +155,7 @@ public class Encounter {
     @EventSourcingHandler
     void on(PatientTransferred event) {
         location = event.toLocation();
+        lastTransferAt = event.at();
     }
 
     @EventSourcingHandler

@@ -19,6 +19,7 @@ import org.clinical.events.patient.RecordDeath;
 import org.clinical.events.patient.RegisterPatient;
 import org.clinical.events.patient.UpdateDemographics;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 
@@ -32,11 +33,14 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  */
 public class Patient {
 
+    /** The zone where a date begins first: a birth date starts there, 14 hours before it starts in UTC. */
+    private static final ZoneOffset EARLIEST_ZONE = ZoneOffset.ofHours(14);
+
     @AggregateIdentifier
     private PatientId patientId;
     private LocalDate birthDate;
     private PatientStatus status;
-    private LocalDate deathDate;
+    private Instant deceasedAt;
 
     Patient() {
     }
@@ -58,7 +62,7 @@ public class Patient {
     @CommandHandler
     void handle(UpdateDemographics command) {
         mergedRecordTakesNoCommands();
-        cannotDieBeforeBirth(command.demographics().birthDate(), deathDate);
+        cannotDieBeforeBirth(command.demographics().birthDate(), deceasedAt);
         apply(PatientDemographicsUpdated.of(patientId, command.demographics()));
     }
 
@@ -84,7 +88,7 @@ public class Patient {
         if (status == PatientStatus.DECEASED) {
             throw new RuleViolation(ErrorCode.PATIENT_DECEASED, "The patient's death is already recorded");
         }
-        cannotDieBeforeBirth(birthDate, command.deceasedAt().atOffset(ZoneOffset.UTC).toLocalDate());
+        cannotDieBeforeBirth(birthDate, command.deceasedAt());
         registry.changeStatus(patientId, PatientStatus.DECEASED);
         apply(new PatientDeceased(patientId, command.deceasedAt()));
     }
@@ -96,10 +100,16 @@ public class Patient {
         }
     }
 
-    private static void cannotDieBeforeBirth(LocalDate birthDate, LocalDate deathDate) {
-        if (birthDate != null && deathDate != null && deathDate.isBefore(birthDate)) {
+    /**
+     * A birth date is a local date in a zone nobody recorded, a death an instant. The death is refused only when
+     * it precedes the birth date in every zone: before the birth date's first moment anywhere on Earth, its
+     * midnight at UTC+14 (Kiribati). A death on the birth date in any zone is recorded.
+     */
+    private static void cannotDieBeforeBirth(LocalDate birthDate, Instant deceasedAt) {
+        if (birthDate != null && deceasedAt != null
+                && deceasedAt.isBefore(birthDate.atStartOfDay(EARLIEST_ZONE).toInstant())) {
             throw new RuleViolation(ErrorCode.DEATH_BEFORE_BIRTH,
-                    "Death (" + deathDate + ") cannot precede birth (" + birthDate + ")");
+                    "Death (" + deceasedAt + ") cannot precede birth (" + birthDate + ") in any time zone");
         }
     }
 
@@ -123,6 +133,6 @@ public class Patient {
     @EventSourcingHandler
     void on(PatientDeceased event) {
         status = PatientStatus.DECEASED;
-        deathDate = event.deceasedAt().atOffset(ZoneOffset.UTC).toLocalDate();
+        deceasedAt = event.deceasedAt();
     }
 }

@@ -50,6 +50,12 @@ public class CommandEndpoint {
     public ResponseEntity<Object> send(String tenantId, HttpServletRequest request, Object body, Object command,
                                        Function<CommandReceipt, Answer> answer) {
         access.require(tenantId);
+        return sendToKnownTenant(tenantId, request, body, command, answer);
+    }
+
+    /** As {@link #send}, for a tenant that requests cannot see yet: the first command of one being created. */
+    public ResponseEntity<Object> sendToKnownTenant(String tenantId, HttpServletRequest request, Object body,
+                                                    Object command, Function<CommandReceipt, Answer> answer) {
         String idempotencyKey = idempotencyKey(request);
         CommandContext context = new CommandContext(tenantId, Caller.current().subject(),
                 CorrelationIdFilter.of(request), idempotencyKey,

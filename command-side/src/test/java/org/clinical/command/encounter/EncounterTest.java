@@ -188,6 +188,22 @@ class EncounterTest {
     }
 
     @Test
+    void a_transfer_before_the_previous_transfer_is_refused() {
+        fixture.given(ADMITTED, new PatientTransferred(STAY, PATIENT, "ward-3", "icu-1", LATER))
+                .when(new TransferPatient(STAY, "ward-5", LATER.minusSeconds(1), null))
+                .expectException(refusedWith(ErrorCode.TRANSFER_BEFORE_PREVIOUS_TRANSFER,
+                        "cannot precede the previous transfer (" + LATER + ")"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void a_transfer_at_the_moment_of_the_previous_one_is_accepted() {
+        fixture.given(ADMITTED, new PatientTransferred(STAY, PATIENT, "ward-3", "icu-1", LATER))
+                .when(new TransferPatient(STAY, "ward-5", LATER, null))
+                .expectEvents(new PatientTransferred(STAY, PATIENT, "icu-1", "ward-5", LATER));
+    }
+
+    @Test
     void transferring_after_discharge_is_refused() {
         fixture.given(ADMITTED, DISCHARGED)
                 .when(new TransferPatient(STAY, "icu-1", LATER.plusSeconds(60), null))
@@ -238,6 +254,28 @@ class EncounterTest {
                 .expectNoEvents();
 
         assertThat(encounters.statusOf(STAY)).contains(EncounterStatus.IN_PROGRESS);
+    }
+
+    @Test
+    void a_discharge_before_an_earlier_transfer_is_refused() {
+        admittedInRegistry(EncounterStatus.IN_PROGRESS);
+
+        fixture.given(ADMITTED, new PatientTransferred(STAY, PATIENT, "ward-3", "icu-1", LATER))
+                .when(new DischargePatient(STAY, LATER.minusSeconds(60), "home", null))
+                .expectException(refusedWith(ErrorCode.DISCHARGE_BEFORE_TRANSFER,
+                        "cannot precede the last transfer (" + LATER + ")"))
+                .expectNoEvents();
+
+        assertThat(encounters.statusOf(STAY)).contains(EncounterStatus.IN_PROGRESS);
+    }
+
+    @Test
+    void a_discharge_at_the_moment_of_the_last_transfer_is_accepted() {
+        admittedInRegistry(EncounterStatus.IN_PROGRESS);
+
+        fixture.given(ADMITTED, new PatientTransferred(STAY, PATIENT, "ward-3", "icu-1", LATER))
+                .when(new DischargePatient(STAY, LATER, "home", null))
+                .expectEvents(DISCHARGED);
     }
 
     @Test

@@ -97,13 +97,13 @@ class PatientTest {
 
     @Test
     void correcting_the_birth_date_to_after_the_recorded_death_is_refused() {
-        Demographics bornAfterDeath = new Demographics(BORN_1990.name(), LocalDate.parse("2025-03-21"),
+        Demographics bornAfterDeath = new Demographics(BORN_1990.name(), LocalDate.parse("2025-03-22"),
                 Gender.FEMALE, null, null, null);
 
         fixture.given(REGISTERED, DECEASED)
                 .when(new UpdateDemographics(ADA, bornAfterDeath, null))
                 .expectException(refusedWith(ErrorCode.DEATH_BEFORE_BIRTH,
-                        "Death (2025-03-20) cannot precede birth (2025-03-21)"))
+                        "Death (2025-03-20T23:47:00Z) cannot precede birth (2025-03-22) in any time zone"))
                 .expectNoEvents();
     }
 
@@ -219,16 +219,47 @@ class PatientTest {
     }
 
     @Test
-    void recording_a_death_before_birth_is_refused() {
+    void recording_a_death_before_birth_in_every_time_zone_is_refused() {
         registry.with(ADA, PatientStatus.ACTIVE);
 
         fixture.given(REGISTERED)
-                .when(new RecordDeath(ADA, Instant.parse("1990-12-09T23:59:59Z"), null))
+                .when(new RecordDeath(ADA, Instant.parse("1990-12-09T09:59:59Z"), null))
                 .expectException(refusedWith(ErrorCode.DEATH_BEFORE_BIRTH,
-                        "Death (1990-12-09) cannot precede birth (1990-12-10)"))
+                        "Death (1990-12-09T09:59:59Z) cannot precede birth (1990-12-10) in any time zone"))
                 .expectNoEvents();
 
         assertThat(registry.statusOf(ADA)).contains(PatientStatus.ACTIVE);
+    }
+
+    @Test
+    void a_death_on_the_birth_date_in_the_earliest_time_zone_is_recorded() {
+        registry.with(ADA, PatientStatus.ACTIVE);
+        Instant midnightAtUtcPlus14 = Instant.parse("1990-12-09T10:00:00Z"); // 1990-12-10T00:00+14:00
+
+        fixture.given(REGISTERED)
+                .when(new RecordDeath(ADA, midnightAtUtcPlus14, null))
+                .expectEvents(new PatientDeceased(ADA, midnightAtUtcPlus14));
+    }
+
+    @Test
+    void a_death_on_the_birth_date_west_of_utc_is_recorded() {
+        registry.with(ADA, PatientStatus.ACTIVE);
+        Instant lateInHonolulu = Instant.parse("1990-12-11T09:00:00Z"); // 1990-12-10T23:00-10:00
+
+        fixture.given(REGISTERED)
+                .when(new RecordDeath(ADA, lateInHonolulu, null))
+                .expectEvents(new PatientDeceased(ADA, lateInHonolulu));
+    }
+
+    @Test
+    void a_birth_date_corrected_to_the_day_after_a_death_late_in_the_utc_day_is_kept() {
+        Demographics bornNextUtcDay = new Demographics(BORN_1990.name(), LocalDate.parse("2025-03-21"),
+                Gender.FEMALE, null, null, null);
+        PatientDeceased diedLate = new PatientDeceased(ADA, Instant.parse("2025-03-20T10:00:00Z"));
+
+        fixture.given(REGISTERED, diedLate)
+                .when(new UpdateDemographics(ADA, bornNextUtcDay, null))
+                .expectEvents(PatientDemographicsUpdated.of(ADA, bornNextUtcDay));
     }
 
     @Test

@@ -26,7 +26,7 @@ public class TenantCommandBuses implements TenantCommandSegmentFactory {
 
     @Override
     public CommandBus apply(TenantDescriptor descriptor) {
-        var region = regions.region(tenants.require(descriptor.tenantId()).region());
+        var region = regions.region(tenants.requireKnown(descriptor.tenantId()).region());
         SimpleCommandBus bus = SimpleCommandBus.builder()
                 .transactionManager(new SpringTransactionManager(region.transactionManager()))
                 .build();

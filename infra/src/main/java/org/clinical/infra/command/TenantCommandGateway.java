@@ -44,7 +44,7 @@ public class TenantCommandGateway {
         if (context.idempotencyKey() == null) {
             return answer.apply(dispatch(context, command));
         }
-        Tenant tenant = tenants.require(context.tenant());
+        Tenant tenant = tenants.requireKnown(context.tenant());
         var region = regions.region(tenant.region());
         try {
             return new TransactionTemplate(region.transactionManager()).execute(tx -> {

@@ -22,6 +22,7 @@ import org.clinical.infra.processing.TenantProcessors;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.security.TenantAccess;
 import org.clinical.infra.tenant.TenantActivation;
+import org.clinical.infra.tenant.TenantClaims;
 import org.clinical.infra.tenant.TenantDirectory;
 import org.clinical.infra.tenant.TenantJdbc;
 import org.clinical.infra.tenant.TenantRegistry;
@@ -89,6 +90,11 @@ public class PlatformConfiguration {
     }
 
     @Bean
+    TenantClaims tenantClaims(Regions regions) {
+        return new TenantClaims(regions);
+    }
+
+    @Bean
     TenantSchemas tenantSchemas(Regions regions) {
         return new TenantSchemas(regions);
     }
@@ -104,8 +110,8 @@ public class PlatformConfiguration {
     }
 
     @Bean
-    TenantAccess tenantAccess(TenantDirectory directory) {
-        return new TenantAccess(directory);
+    TenantAccess tenantAccess(TenantDirectory directory, TenantRegistry registry, TenantActivation activation) {
+        return new TenantAccess(directory, registry, activation);
     }
 
     @Bean

@@ -150,6 +150,22 @@ public class TenantEventStorageEngine extends JdbcEventStorageEngine {
     }
 
     /**
+     * The events after the token and those of its gaps, the gaps as one array parameter: any number of gaps
+     * (a wide gap offset allows many) stays one statement with one plan, under PostgreSQL's bind-parameter limit.
+     */
+    @Override
+    protected PreparedStatement readEventDataWithGaps(Connection connection, long globalIndex, int batchSize,
+                                                      List<Long> gaps) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement("SELECT " + trackedEventFields() + " FROM "
+                + schema().domainEventTable() + " WHERE (global_index > ? AND global_index <= ?)"
+                + " OR global_index = ANY(?) ORDER BY global_index ASC");
+        statement.setLong(1, globalIndex);
+        statement.setLong(2, globalIndex + batchSize);
+        statement.setArray(3, connection.createArrayOf("bigint", gaps.toArray()));
+        return statement;
+    }
+
+    /**
      * Event times at the microseconds PostgreSQL keeps elsewhere, in a fixed-width UTC form
      * ({@code 2025-03-01T08:15:00.123456Z}) so that the text column still sorts in time order.
      */

@@ -12,6 +12,7 @@ import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.TenantDirectory;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,26 @@ public class TenantEventStores implements TenantEventSegmentFactory, AutoCloseab
 
     /** Events per query when processors read a tenant's stream: a rebuild replays tens of thousands per second. */
     private static final int STREAM_BATCH = 1000;
+
+    /**
+     * A gap (a position taken by a transaction not yet committed) is given up only when an event read after it
+     * is older than this. It must exceed the longest a command transaction can stay open between making its
+     * events and committing them, plus the clock skew between instances: the command pool bounds every
+     * statement and every idle pause of a transaction ({@link Regions#STATEMENT_TIMEOUT},
+     * {@link Regions#IDLE_IN_TRANSACTION_TIMEOUT}); a command's statements take milliseconds, so only a
+     * transaction stalled near those limits several times over outlives ten minutes. See docs/read-side.md.
+     */
+    static final Duration GAP_TIMEOUT = Duration.ofMinutes(10);
+
+    /**
+     * Gaps further below the newest event than this are given up whatever their age (Axon's default, 10,000,
+     * is passed by a dozen batches of 1,000 observations). Far above what can commit while one transaction is
+     * open: ten minutes at 30,000 events/s, more than this machine's fastest measured write rate.
+     */
+    static final int MAX_GAP_OFFSET = 20_000_000;
+
+    /** Above this many gaps, each read first drops those whose next event is older than the gap timeout. */
+    static final int GAP_CLEANING_THRESHOLD = 250;
 
     private final List<EmbeddedEventStore> created = new CopyOnWriteArrayList<>();
     private final Map<String, TailingEventSource> sources = new ConcurrentHashMap<>();
@@ -45,7 +66,7 @@ public class TenantEventStores implements TenantEventSegmentFactory, AutoCloseab
 
     @Override
     public EventStore apply(TenantDescriptor descriptor) {
-        var tenant = tenants.require(descriptor.tenantId());
+        var tenant = tenants.requireKnown(descriptor.tenantId());
         var region = regions.region(tenant.region());
         CommitSignal committed = new CommitSignal();
         TenantEventStorageEngine engine = new TenantEventStorageEngine(JdbcEventStorageEngine.builder()
@@ -57,7 +78,10 @@ public class TenantEventStores implements TenantEventSegmentFactory, AutoCloseab
                 .upcasterChain(upcasters)
                 .persistenceExceptionResolver(new DuplicateKeyResolver())
                 .dataType(byte[].class)
-                .batchSize(STREAM_BATCH), committed);
+                .batchSize(STREAM_BATCH)
+                .gapTimeout((int) GAP_TIMEOUT.toMillis())
+                .maxGapOffset(MAX_GAP_OFFSET)
+                .gapCleaningThreshold(GAP_CLEANING_THRESHOLD), committed);
         sources.put(tenant.id(), new TailingEventSource(engine, committed, STREAM_BATCH));
         EmbeddedEventStore store = EmbeddedEventStore.builder()
                 .storageEngine(engine)

@@ -15,6 +15,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +27,19 @@ import java.util.Set;
 public class Regions implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Regions.class);
+
+    /**
+     * How long a transaction of the command pool may stay open is bounded, which the event stores' gap
+     * timeout relies on ({@code TenantEventStores}): no statement runs longer than {@link #STATEMENT_TIMEOUT}, no
+     * transaction sits idle longer than {@link #IDLE_IN_TRANSACTION_TIMEOUT} (PostgreSQL then ends the session and
+     * the transaction rolls back: it can never commit late), and no request waits on a row or advisory lock for
+     * more than 5 s (it answers 409 and may retry).
+     */
+    public static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
+    private static final String COMMAND_SESSION = "set lock_timeout = '5s'; set statement_timeout = '"
+            + STATEMENT_TIMEOUT.toSeconds() + "s'; set idle_in_transaction_session_timeout = '"
+            + IDLE_IN_TRANSACTION_TIMEOUT.toSeconds() + "s'";
 
     private final Map<String, Region> regions = new LinkedHashMap<>();
 
@@ -63,8 +77,7 @@ public class Regions implements AutoCloseable {
     private static Region open(String name, Database db, Pool pool, Query query) {
         createDatabaseIfMissing(db);
         HikariConfig config = config(db, "region-" + name, pool.commandConnections());
-        // No request waits on a row or advisory lock for more than 5 s: it answers 409 and may retry.
-        config.setConnectionInitSql("set lock_timeout = '5s'");
+        config.setConnectionInitSql(COMMAND_SESSION);
         HikariDataSource dataSource = new HikariDataSource(config);
         return new Region(name, dataSource, new DataSourceTransactionManager(dataSource), new JdbcTemplate(dataSource),
                 queryJdbc(db, name, pool, query));
@@ -91,6 +104,9 @@ public class Regions implements AutoCloseable {
         config.setMinimumIdle(Math.min(4, size));
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("ApplicationName", "clinical-platform");
+        // A server error's DETAIL ("Key (mrn)=(...)", "Failing row contains (...)") and a failed batch entry's
+        // statement with its parameters hold PHI: they stay out of exception messages, and so out of logs.
+        config.addDataSourceProperty("logServerErrorDetail", "false");
         return config;
     }
 

@@ -24,7 +24,8 @@ import java.util.List;
 /**
  * For local runs without {@code CLINICAL_JWT_SECRET}: once the platform is up, prints a ready token per role
  * (every tenant, every region, valid 12 hours) and writes them as shell variables to a file, so a new user
- * can call the API in the first minute. Prints nothing when a secret is configured.
+ * can call the API in the first minute. Prints nothing when a secret is configured, nor when only a JWKS URI is
+ * (then no HS256 key exists at all and only RS256 tokens are accepted).
  */
 public class LocalTokens {
 

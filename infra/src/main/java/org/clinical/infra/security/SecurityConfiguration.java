@@ -12,6 +12,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -39,10 +40,10 @@ import java.util.Objects;
 
 /**
  * Every endpoint but health and the API description needs a JWT: HS256 with {@code CLINICAL_JWT_SECRET}, or
- * RS256 from {@code CLINICAL_JWT_JWKS_URI}. The {@code roles} claim becomes authorities; {@code tenants} and
- * {@code regions} are checked per request ({@link TenantAccess}). Roles are checked here, on paths, before a
- * body is even read: a caller without the role gets 403, never a validation answer. Failures answer
- * problem+json.
+ * RS256 from {@code CLINICAL_JWT_JWKS_URI} (only RS256 when no secret is set beside it). The {@code roles} claim
+ * becomes authorities; {@code tenants} and {@code regions} are checked per request ({@link TenantAccess}).
+ * Roles are checked here, on paths, before a body is even read: a caller without the role gets 403, never a
+ * validation answer. Failures answer problem+json.
  */
 @Configuration
 @EnableConfigurationProperties(JwtProperties.class)
@@ -53,22 +54,7 @@ public class SecurityConfiguration {
         return http
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus",
-                                "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error").permitAll()
-                        .requestMatchers("/api/v1/tenants", "/api/v1/tenants/*").hasRole(Role.ADMIN.claim())
-                        .requestMatchers(HttpMethod.POST, "/api/v1/*/facilities").hasRole(Role.ADMIN.claim())
-                        .requestMatchers("/api/v1/*/projections", "/api/v1/*/projections/**")
-                        .hasRole(Role.ADMIN.claim())
-                        .requestMatchers(HttpMethod.GET, "/api/v1/regions/*/analytics/**", "/api/v1/*/analytics/**")
-                        .hasRole(Role.ANALYST.claim())
-                        .requestMatchers(HttpMethod.GET, "/api/v1/*/patients", "/api/v1/*/patients/**",
-                                "/api/v1/*/census").hasAnyRole(Role.CLINICIAN.claim(), Role.ANALYST.claim(),
-                                Role.AUDITOR.claim())
-                        .requestMatchers(HttpMethod.POST, "/api/v1/*/patients/**", "/api/v1/*/encounters/**",
-                                "/api/v1/*/observations/**").hasRole(Role.CLINICIAN.claim())
-                        .requestMatchers(HttpMethod.PUT, "/api/v1/*/patients/**").hasRole(Role.CLINICIAN.claim())
-                        .anyRequest().authenticated())
+                .authorizeHttpRequests(SecurityConfiguration::roleRules)
                 .oauth2ResourceServer(rs -> rs
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(rolesAsAuthorities()))
                         .authenticationEntryPoint((req, res, e) -> write(res, mapper, Problems.of(
@@ -84,6 +70,40 @@ public class SecurityConfiguration {
                 .build();
     }
 
+    /**
+     * The role rules, by path and for every HTTP method: a rule that names a method is followed by one for the
+     * same path and any method, so {@code HEAD}, {@code OPTIONS} or an unmapped method never escape them. Reads
+     * ({@code GET}, {@code HEAD}) of patient-level data are for clinicians, analysts and auditors; every other
+     * method there is a command (clinician). The facility list is read by admins, clinicians (to pick a facility
+     * when admitting) and analysts (who group statistics by facility); registering one is for admins. Anything
+     * else under {@code /api/v1} needs at least one known role. Actuator endpoints other than health need admin.
+     */
+    private static void roleRules(
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry auth) {
+        String admin = Role.ADMIN.claim();
+        String clinician = Role.CLINICIAN.claim();
+        String analyst = Role.ANALYST.claim();
+        String auditor = Role.AUDITOR.claim();
+        String[] patientReads = {"/api/v1/*/patients", "/api/v1/*/patients/**", "/api/v1/*/census"};
+        auth
+                .requestMatchers("/actuator/health", "/actuator/health/**", "/v3/api-docs", "/v3/api-docs/**",
+                        "/swagger-ui/**", "/swagger-ui.html", "/error").permitAll()
+                .requestMatchers("/actuator", "/actuator/**").hasRole(admin)
+                .requestMatchers("/api/v1/tenants", "/api/v1/tenants/**").hasRole(admin)
+                .requestMatchers("/api/v1/*/projections", "/api/v1/*/projections/**").hasRole(admin)
+                .requestMatchers("/api/v1/regions/**", "/api/v1/*/analytics/**").hasRole(analyst)
+                .requestMatchers(HttpMethod.GET, "/api/v1/*/facilities").hasAnyRole(admin, clinician, analyst)
+                .requestMatchers(HttpMethod.HEAD, "/api/v1/*/facilities").hasAnyRole(admin, clinician, analyst)
+                .requestMatchers("/api/v1/*/facilities", "/api/v1/*/facilities/**").hasRole(admin)
+                .requestMatchers(HttpMethod.GET, patientReads).hasAnyRole(clinician, analyst, auditor)
+                .requestMatchers(HttpMethod.HEAD, patientReads).hasAnyRole(clinician, analyst, auditor)
+                .requestMatchers(patientReads).hasRole(clinician)
+                .requestMatchers("/api/v1/*/encounters", "/api/v1/*/encounters/**", "/api/v1/*/observations",
+                        "/api/v1/*/observations/**").hasRole(clinician)
+                .requestMatchers("/api/v1/**").hasAnyRole(admin, clinician, analyst, auditor)
+                .anyRequest().authenticated();
+    }
+
     /** No observation per security filter per request: measurable CPU on every command, no operational value. */
     @Bean
     SecurityObservationSettings noSecurityFilterObservations() {
@@ -95,26 +115,41 @@ public class SecurityConfiguration {
         return new VerifiedTokenCache(verifyingDecoder(signingKey, properties), clock);
     }
 
+    /**
+     * HS256 when a secret is configured or made for a local run; RS256 when a JWKS URI is set; both when both
+     * are. With only a JWKS URI there is no HS256 key at all: an HS256 token is refused like a forged one.
+     */
     JwtDecoder verifyingDecoder(SigningKey signingKey, JwtProperties properties) {
         OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefault(),
                 new JwtClaimValidator<Instant>("exp", Objects::nonNull),
                 new JwtClaimValidator<String>("sub", sub -> sub != null && !sub.isBlank()));
-        NimbusJwtDecoder hs256 = NimbusJwtDecoder.withSecretKey(signingKey.key())
-                .macAlgorithm(MacAlgorithm.HS256).build();
-        hs256.setJwtValidator(validator);
-        if (properties.jwksUri() == null || properties.jwksUri().isBlank()) {
+        JwtDecoder hs256 = signingKey.isPresent() ? hs256(signingKey, validator) : null;
+        if (!properties.hasJwksUri()) {
             return hs256;
         }
         NimbusJwtDecoder rs256 = NimbusJwtDecoder.withJwkSetUri(properties.jwksUri())
                 .jwsAlgorithm(SignatureAlgorithm.RS256).build();
         rs256.setJwtValidator(validator);
+        if (hs256 == null) {
+            return rs256;
+        }
         return token -> "RS256".equals(algorithmOf(token)) ? rs256.decode(token) : hs256.decode(token);
+    }
+
+    private static JwtDecoder hs256(SigningKey signingKey, OAuth2TokenValidator<Jwt> validator) {
+        NimbusJwtDecoder hs256 = NimbusJwtDecoder.withSecretKey(signingKey.key())
+                .macAlgorithm(MacAlgorithm.HS256).build();
+        hs256.setJwtValidator(validator);
+        return hs256;
     }
 
     @Bean
     SigningKey signingKey(JwtProperties properties) {
-        return properties.hasSecret() ? SigningKey.of(properties.secret()) : SigningKey.random();
+        if (properties.hasSecret()) {
+            return SigningKey.of(properties.secret());
+        }
+        return properties.hasJwksUri() ? SigningKey.NONE : SigningKey.random();
     }
 
     @Bean
@@ -149,8 +184,17 @@ public class SecurityConfiguration {
         mapper.writeValue(response.getOutputStream(), problem);
     }
 
-    /** The HS256 key: from the configured secret, or made for this run when none is set. */
+    /**
+     * The HS256 key: from the configured secret, made for this run when neither a secret nor a JWKS URI is set
+     * ({@code generated}), or none at all when only a JWKS URI is set.
+     */
     public record SigningKey(SecretKey key, boolean generated) {
+
+        static final SigningKey NONE = new SigningKey(null, false);
+
+        boolean isPresent() {
+            return key != null;
+        }
 
         static SigningKey of(String secret) {
             byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);

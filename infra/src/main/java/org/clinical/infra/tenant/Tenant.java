@@ -8,6 +8,9 @@ public record Tenant(String id, String name, String region, Instant createdAt) {
 
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,39}");
 
+    /** The API's own path segments at {@code /api/v1/<x>}: a tenant with such an id could never be reached. */
+    public static final java.util.Set<String> RESERVED_IDS = java.util.Set.of("tenants", "regions");
+
     public static boolean isValidId(String id) {
         return id != null && ID.matcher(id).matches();
     }

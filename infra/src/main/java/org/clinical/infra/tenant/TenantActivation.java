@@ -1,18 +1,25 @@
 package org.clinical.infra.tenant;
 
+import org.axonframework.common.Registration;
 import org.axonframework.extensions.multitenancy.components.MultiTenantAwareComponent;
+import org.axonframework.extensions.multitenancy.components.commandhandeling.MultiTenantCommandBus;
+import org.axonframework.extensions.multitenancy.components.eventstore.MultiTenantEventStore;
 import org.axonframework.extensions.multitenancy.components.TenantDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Brings a tenant to life on this node: migrates its schema, then registers and starts it on every
  * multi-tenant component, in their order: command bus and event store first, then the processors that read
- * the event store. Runs at start-up for every registered
- * tenant, and at once for a tenant created while the platform runs: no restart needed.
+ * the event store. Runs at start-up for every registered tenant, and for a tenant created while the platform
+ * runs, in two steps: {@link #open} (schema, command bus and event store, so that its {@code TenantCreated}
+ * can be stored), then {@link #activate} once that event is stored (read models, analyst role, processors,
+ * requests), or {@link #close} when the creation failed.
  */
 public class TenantActivation {
 
@@ -21,6 +28,7 @@ public class TenantActivation {
     private final TenantSchemas schemas;
     private final TenantDirectory directory;
     private final List<MultiTenantAwareComponent> components;
+    private final Map<String, List<Registration>> opened = new HashMap<>();
 
     public TenantActivation(TenantSchemas schemas, TenantDirectory directory,
                             List<MultiTenantAwareComponent> components) {
@@ -29,11 +37,40 @@ public class TenantActivation {
         this.components = components.stream().sorted(AnnotationAwareOrderComparator.INSTANCE).toList();
     }
 
-    public synchronized void activate(Tenant tenant) {
+    public synchronized void open(Tenant tenant) {
         schemas.migrateTenant(tenant);
+        directory.open(tenant);
+        TenantDescriptor descriptor = TenantDescriptor.tenantWithId(tenant.id());
+        opened.put(tenant.id(), components.stream().filter(TenantActivation::storesEvents)
+                .map(component -> component.registerAndStartTenant(descriptor)).toList());
+    }
+
+    /** A creation that failed: its command bus and event store go; its migrated, empty schema stays. */
+    public synchronized void close(Tenant tenant) {
+        List<Registration> registrations = opened.remove(tenant.id());
+        if (registrations != null) {
+            registrations.forEach(Registration::cancel);
+        }
+        directory.forget(tenant.id());
+    }
+
+    /** Does nothing for a tenant already active on this node. */
+    public synchronized void activate(Tenant tenant) {
+        if (directory.find(tenant.id()).isPresent()) {
+            return;
+        }
+        boolean wasOpened = opened.remove(tenant.id()) != null;
+        if (!wasOpened) {
+            schemas.migrateTenant(tenant);
+        }
         directory.put(tenant);
         TenantDescriptor descriptor = TenantDescriptor.tenantWithId(tenant.id());
-        components.forEach(component -> component.registerAndStartTenant(descriptor));
+        components.stream().filter(component -> !(wasOpened && storesEvents(component)))
+                .forEach(component -> component.registerAndStartTenant(descriptor));
         log.info("Tenant {} active (region {}, schema {})", tenant.id(), tenant.region(), tenant.schema());
+    }
+
+    private static boolean storesEvents(MultiTenantAwareComponent component) {
+        return component instanceof MultiTenantCommandBus || component instanceof MultiTenantEventStore;
     }
 }

@@ -5,10 +5,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The tenants this node serves, in memory: routing a message to its tenant's components must not query. */
+/**
+ * The tenants this node serves, in memory: routing a message to its tenant's components must not query. A
+ * tenant being created is first only "opening": its command bus and event store may store its first event
+ * ({@link #requireKnown}), while requests and processors do not see it ({@link #find}) until it is active.
+ */
 public class TenantDirectory {
 
     private final Map<String, Tenant> tenants = new ConcurrentHashMap<>();
+    private final Map<String, Tenant> opening = new ConcurrentHashMap<>();
 
     public Optional<Tenant> find(String tenantId) {
         return Optional.ofNullable(tenantId == null ? null : tenants.get(tenantId));
@@ -22,7 +27,22 @@ public class TenantDirectory {
         return List.copyOf(tenants.values());
     }
 
+    /** An active tenant, or one being created: for the parts that store a tenant's first event. */
+    public Tenant requireKnown(String tenantId) {
+        Tenant tenant = tenantId == null ? null : opening.get(tenantId);
+        return tenant != null ? tenant : require(tenantId);
+    }
+
+    void open(Tenant tenant) {
+        opening.put(tenant.id(), tenant);
+    }
+
+    void forget(String tenantId) {
+        opening.remove(tenantId);
+    }
+
     void put(Tenant tenant) {
         tenants.put(tenant.id(), tenant);
+        opening.remove(tenant.id());
     }
 }

@@ -25,7 +25,12 @@ public class OpenApiConfiguration {
                         POST accepts `Idempotency-Key` (same key and request: the first answer again, nothing
                         appended; same key, other request: 422; kept 48 h). `X-Correlation-Id` is echoed and
                         stored in every event. Times beyond 5 minutes in the future are refused (400). Lists are
-                        `{items, nextCursor}` with `limit` (default 100, at most 1000) and `cursor`."""))
+                        `{items, nextCursor}` with `limit` (default 100, at most 1000) and `cursor`.
+
+                        Roles are checked on the path, for every HTTP method, before anything else (403): `admin`
+                        for tenants, registering facilities and projections; `clinician` for every command and
+                        patient-level reads; `analyst` for patient-level reads and analytics; `auditor` for
+                        patient-level reads; the facility list for `admin`, `clinician` and `analyst`."""))
                 .components(new Components().addSecuritySchemes("bearer-jwt", new SecurityScheme()
                         .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT")))
                 .addSecurityItem(new SecurityRequirement().addList("bearer-jwt"));

@@ -14,11 +14,13 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -89,6 +91,38 @@ class JwtDecoderTest {
 
         assertThatThrownBy(() -> decoder().decode(forged.serialize())).isInstanceOf(JwtException.class);
         assertThatThrownBy(() -> decoder().decode(expired.serialize())).isInstanceOf(JwtException.class);
+    }
+
+    @Test
+    void with_only_a_jwks_uri_hs256_tokens_are_refused_and_no_local_tokens_are_made(@TempDir Path dir)
+            throws Exception {
+        Path tokenFile = dir.resolve("local-tokens.env");
+        JwtProperties jwksOnly = new JwtProperties(null,
+                "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks", tokenFile.toString());
+        SecurityConfiguration.SigningKey key = configuration.signingKey(jwksOnly);
+        JwtDecoder decoder = configuration.jwtDecoder(key, jwksOnly, java.time.Clock.systemUTC());
+        SignedJWT rs256 = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(),
+                claims("rs-user", Instant.now().plusSeconds(300)));
+        rs256.sign(new RSASSASigner(rsa));
+        SignedJWT hs256 = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims("hs-user",
+                Instant.now().plusSeconds(300)));
+        hs256.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+
+        new LocalTokens(key, jwksOnly, null).printTokens();
+
+        assertThat(key.generated()).isFalse();
+        assertThat(key.isPresent()).isFalse();
+        assertThat(decoder.decode(rs256.serialize()).getSubject()).isEqualTo("rs-user");
+        assertThatThrownBy(() -> decoder.decode(hs256.serialize())).isInstanceOf(JwtException.class);
+        assertThat(tokenFile).doesNotExist();
+    }
+
+    @Test
+    void without_a_secret_or_a_jwks_uri_a_local_run_makes_its_own_key() {
+        SecurityConfiguration.SigningKey key = configuration.signingKey(new JwtProperties(null, null, "unused"));
+
+        assertThat(key.generated()).isTrue();
+        assertThat(key.isPresent()).isTrue();
     }
 
     @Test

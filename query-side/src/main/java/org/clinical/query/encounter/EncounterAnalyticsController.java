@@ -8,11 +8,14 @@ import org.clinical.infra.security.Caller;
 import org.clinical.infra.tenant.Tenant;
 import org.clinical.infra.tenant.TenantDirectory;
 import org.clinical.infra.web.NotFoundException;
+import org.clinical.infra.web.Page;
 import org.clinical.projections.readmodel.Generations;
+import org.clinical.query.encounter.EncounterParameters.DayPage;
 import org.clinical.query.encounter.EncounterParameters.Days;
 import org.clinical.query.web.ReadModels;
 import org.clinical.query.web.ReadModels.Read;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -26,7 +29,10 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Encounters per UTC start day, cancelled ones excluded, for a tenant or summed over a region's tenants. */
+/**
+ * Encounters per UTC start day, cancelled ones excluded, for a tenant or summed over a region's tenants. Any
+ * range of days: pages of at most {@code limit} days that have encounters, the cursor being the last day given.
+ */
 @RestController
 @Tag(name = "Analytics")
 public class EncounterAnalyticsController {
@@ -50,22 +56,22 @@ public class EncounterAnalyticsController {
     public record DailyCount(LocalDate day, long count) {
     }
 
-    public record DailyCounts(List<DailyCount> items) {
-    }
-
     @GetMapping("/api/v1/{tenant}/analytics/encounters/daily")
     @Operation(summary = "Encounters by the UTC day they started, cancelled ones excluded",
-            description = "`from` and `to` are required inclusive dates (YYYY-MM-DD), at most 3660 days apart."
-                    + " Items are ordered by day; days without encounters are omitted. `facilityId` and `class`"
-                    + " (AMB, EMER, IMP, VR, HH) narrow the count.")
-    public DailyCounts daily(@PathVariable("tenant") String tenant,
-                             @RequestParam(name = "from", required = false) String from,
-                             @RequestParam(name = "to", required = false) String to,
-                             @RequestParam(name = "facilityId", required = false) String facilityId,
-                             @RequestParam(name = "class", required = false) String encounterClass,
-                             HttpServletRequest request) {
-        Days days = Days.of(from, to);
-        List<Object> args = new ArrayList<>(List.of(days.from(), days.to()));
+            description = "`from` and `to` are required inclusive dates (YYYY-MM-DD, years 0001 to 9999), any range"
+                    + " apart. Items are ordered by day; days without encounters are omitted. Cursor-paginated"
+                    + " (`limit` default 100, at most 1000; keyset on the day). `facilityId` and `class` (AMB, EMER,"
+                    + " IMP, VR, HH) narrow the count.")
+    public Page<DailyCount> daily(@PathVariable("tenant") String tenant,
+                                  @RequestParam(name = "from", required = false) String from,
+                                  @RequestParam(name = "to", required = false) String to,
+                                  @RequestParam(name = "facilityId", required = false) String facilityId,
+                                  @RequestParam(name = "class", required = false) String encounterClass,
+                                  @RequestParam(name = "limit", required = false) Integer limit,
+                                  @RequestParam(name = "cursor", required = false) String cursor,
+                                  HttpServletRequest request) {
+        DayPage page = DayPage.of(Days.of(from, to), limit, cursor);
+        List<Object> args = new ArrayList<>(List.of(page.from(), page.to()));
         StringBuilder where = new StringBuilder("day between ? and ?");
         if (facilityId != null && !facilityId.isEmpty()) {
             where.append(" and facility_id = ?");
@@ -75,38 +81,51 @@ public class EncounterAnalyticsController {
             where.append(" and encounter_class = ?");
             args.add(EncounterParameters.encounterClass(encounterClass).name());
         }
+        args.add(page.limit() + 1);
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION),
                 EncounterReadsController.ENCOUNTERS);
-        return new DailyCounts(read.jdbc().query(read.sql("select day, sum(count) from {encounters}.encounter_daily"
-                + " where " + where + " group by day having sum(count) > 0 order by day"), DAILY, args.toArray()));
+        if (page.isPastTheEnd()) {
+            return new Page<>(List.of(), null);
+        }
+        return page.of(read.jdbc().query(read.sql("select day, sum(count) from {encounters}.encounter_daily"
+                + " where " + where + " group by day having sum(count) > 0 order by day limit ?"), DAILY,
+                args.toArray()));
     }
 
     @GetMapping("/api/v1/regions/{region}/analytics/encounters/daily")
     @Operation(summary = "Encounters by UTC start day summed over every tenant of the region, cancelled excluded",
-            description = "Needs the region in the token's `regions` claim; 404 otherwise, as for a region that does"
-                    + " not exist. `from`/`to` as for a tenant; days without encounters are omitted.")
-    public DailyCounts regionDaily(@PathVariable("region") String region,
-                                   @RequestParam(name = "from", required = false) String from,
-                                   @RequestParam(name = "to", required = false) String to) {
-        if (!regions.exists(region) || !Caller.current().mayTouchRegion(region)) {
+            description = "Needs the region (or \"*\") in the token's `regions` claim: 403 otherwise, whether or"
+                    + " not the region exists; 404 for a region that does not exist when the token may see every"
+                    + " region or names it. `from`/`to`, `limit` and `cursor` as for a tenant; days without"
+                    + " encounters are omitted.")
+    public Page<DailyCount> regionDaily(@PathVariable("region") String region,
+                                        @RequestParam(name = "from", required = false) String from,
+                                        @RequestParam(name = "to", required = false) String to,
+                                        @RequestParam(name = "limit", required = false) Integer limit,
+                                        @RequestParam(name = "cursor", required = false) String cursor) {
+        if (!Caller.current().mayTouchRegion(region)) {
+            throw new AccessDeniedException("the token's regions do not include " + region);
+        }
+        if (!regions.exists(region)) {
             throw new NotFoundException("No such region");
         }
-        Days days = Days.of(from, to);
+        DayPage page = DayPage.of(Days.of(from, to), limit, cursor);
         List<String> schemas = tenants.all().stream()
                 .filter(t -> t.region().equals(region))
                 .sorted(Comparator.comparing(Tenant::id))
                 .map(this::liveSchema)
                 .filter(Objects::nonNull)
                 .toList();
-        if (schemas.isEmpty()) {
-            return new DailyCounts(List.of());
+        if (schemas.isEmpty() || page.isPastTheEnd()) {
+            return new Page<>(List.of(), null);
         }
         String union = schemas.stream()
                 .map(s -> "select day, count from " + s + ".encounter_daily where day between ? and ?")
                 .collect(Collectors.joining(" union all "));
-        Object[] args = schemas.stream().flatMap(s -> Stream.of(days.from(), days.to())).toArray();
-        return new DailyCounts(regions.region(region).queryJdbc().query("select day, sum(count) from (" + union
-                + ") d group by day having sum(count) > 0 order by day", DAILY, args));
+        List<Object> args = new ArrayList<>(schemas.stream().flatMap(s -> Stream.of(page.from(), page.to())).toList());
+        args.add(page.limit() + 1);
+        return page.of(regions.region(region).queryJdbc().query("select day, sum(count) from (" + union
+                + ") d group by day having sum(count) > 0 order by day limit ?", DAILY, args.toArray()));
     }
 
     /** A tenant whose read models are not set up yet (being created right now) has nothing to count. */

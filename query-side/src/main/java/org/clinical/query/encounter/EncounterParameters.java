@@ -2,19 +2,21 @@ package org.clinical.query.encounter;
 
 import org.clinical.events.encounter.EncounterClass;
 import org.clinical.infra.web.BadRequestException;
+import org.clinical.infra.web.Page;
 
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** Query parameters of the encounter reads, refused with 400 naming the parameter. */
 final class EncounterParameters {
 
-    /** Ten years of days: enough for any report, small enough to stay within the query timeout. */
-    static final long MAX_DAYS = 3660;
+    /** Four-digit years only: every such date is a PostgreSQL date and sorts as its text. */
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
     private EncounterParameters() {
     }
@@ -47,9 +49,6 @@ final class EncounterParameters {
             if (days.from.isAfter(days.to)) {
                 throw new BadRequestException("to", "must not be before from");
             }
-            if (ChronoUnit.DAYS.between(days.from, days.to) >= MAX_DAYS) {
-                throw new BadRequestException("to", "the range may span at most " + MAX_DAYS + " days");
-            }
             return days;
         }
 
@@ -58,10 +57,46 @@ final class EncounterParameters {
                 throw new BadRequestException(field, "is required (YYYY-MM-DD)");
             }
             try {
-                return LocalDate.parse(value);
+                if (DATE.matcher(value).matches()) {
+                    return LocalDate.parse(value);
+                }
             } catch (DateTimeParseException e) {
-                throw new BadRequestException(field, "must be a date YYYY-MM-DD");
+                // answered below
             }
+            throw new BadRequestException(field, "must be a date YYYY-MM-DD");
+        }
+    }
+
+    /**
+     * One page of a range of days: the days after the cursor's (the last day of the previous page), at most
+     * {@code limit} of them.
+     */
+    record DayPage(LocalDate from, LocalDate to, int limit) {
+
+        static DayPage of(Days days, Integer limit, String cursor) {
+            int size = Page.limit(limit);
+            String after = Page.decode(cursor);
+            if (after == null) {
+                return new DayPage(days.from(), days.to(), size);
+            }
+            LocalDate last;
+            try {
+                last = LocalDate.parse(after);
+            } catch (DateTimeParseException e) {
+                throw new BadRequestException("cursor", "is not a cursor returned by this list");
+            }
+            LocalDate next = last.plusDays(1);
+            return new DayPage(next.isAfter(days.from()) ? next : days.from(), days.to(), size);
+        }
+
+        /** The cursor's day was the range's last: nothing is left to read. */
+        boolean isPastTheEnd() {
+            return from.isAfter(to);
+        }
+
+        /** @param rows up to {@code limit + 1} days, in order */
+        Page<EncounterAnalyticsController.DailyCount> of(List<EncounterAnalyticsController.DailyCount> rows) {
+            return Page.of(rows, limit, row -> row.day().toString());
         }
     }
 }

@@ -75,7 +75,8 @@ public class EncounterController {
     }
 
     @PostMapping("/{id}/transfer")
-    @Operation(summary = "Transfer the patient to another location; 409 if not in progress")
+    @Operation(summary = "Transfer the patient to another location; 409 if not in progress, 400 if dated before"
+            + " the start or the previous transfer")
     public ResponseEntity<Object> transfer(@PathVariable("tenant") String tenant, @PathVariable("id") UUID encounterId,
                                            @Valid @RequestBody TransferRequest body,
                                            @RequestHeader(name = "If-Match", required = false) String ifMatch,
@@ -87,7 +88,7 @@ public class EncounterController {
     }
 
     @PostMapping("/{id}/discharge")
-    @Operation(summary = "Discharge; 409 if not in progress, 400 if before the start")
+    @Operation(summary = "Discharge; 409 if not in progress, 400 if before the start or the last transfer")
     public ResponseEntity<Object> discharge(@PathVariable("tenant") String tenant, @PathVariable("id") UUID encounterId,
                                             @Valid @RequestBody DischargeRequest body,
                                             @RequestHeader(name = "If-Match", required = false) String ifMatch,

@@ -70,7 +70,9 @@ public class FacilityController {
     }
 
     @GetMapping
-    @Operation(summary = "The tenant's facilities, ordered by code, cursor-paginated")
+    @Operation(summary = "The tenant's facilities, ordered by code, cursor-paginated",
+            description = "Roles admin, clinician (to pick a facility when admitting) and analyst (who groups"
+                    + " statistics by facility); any other token answers 403. Registering one needs admin.")
     public Page<FacilityView> list(@PathVariable("tenant") String tenantId,
                                    @RequestParam(name = "limit", required = false) Integer limit,
                                    @RequestParam(name = "cursor", required = false) String cursor) {

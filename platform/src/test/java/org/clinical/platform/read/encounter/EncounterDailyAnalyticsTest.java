@@ -68,7 +68,7 @@ class EncounterDailyAnalyticsTest extends EncounterReads {
         assertThat(days(eu)).isEqualTo(Map.of("2025-03-02", 2L, "2025-03-04", 2L));
         assertThat(days(homeRegion).get("2025-03-02")).isGreaterThanOrEqualTo(1L);
         assertProblem(api.get("/api/v1/regions/eu/analytics/encounters/daily" + range).token(HOME_ANALYST).send(),
-                404);
+                403);
         assertProblem(api.get("/api/v1/regions/mars/analytics/encounters/daily" + range).token(ANALYST).send(),
                 404);
         assertProblem(api.get("/api/v1/regions/eu/analytics/encounters/daily" + range).token(CLINICIAN).send(),
@@ -84,7 +84,9 @@ class EncounterDailyAnalyticsTest extends EncounterReads {
         assertBadParameter(daily + "?from=2025-03-01", "to");
         assertBadParameter(daily + "?from=01/03/2025&to=2025-03-02", "from");
         assertBadParameter(daily + "?from=2025-03-02&to=2025-03-01", "to");
-        assertBadParameter(daily + "?from=2000-01-01&to=2025-03-01", "to");
+        assertBadParameter(daily + "?from=+2025-03-01&to=2025-03-02", "from");
+        assertBadParameter(daily + "?from=2025-03-01&to=2025-03-02&limit=1001", "limit");
+        assertBadParameter(daily + "?from=2025-03-01&to=2025-03-02&cursor=not-base64!", "cursor");
         assertBadParameter(daily + "?from=2025-03-01&to=2025-03-02&class=XYZ", "class");
         assertBadParameter(daily + "?from=2025-03-01&to=2025-03-02&facilityId=GEN", "facilityId");
         assertBadParameter("/api/v1/regions/eu/analytics/encounters/daily?from=2025-03-02&to=2025-03-01", "to");
