@@ -51,7 +51,7 @@ public class ProblemErrorController implements ErrorController {
             return UnexpectedFailures.answer(t);
         }
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        HttpStatus status = code instanceof Integer c ? HttpStatus.resolve(c) : null;
+        HttpStatus status = code instanceof Integer c ? HttpStatus.resolve(c) : HttpStatus.NOT_FOUND;
         if (status == null) {
             status = HttpStatus.INTERNAL_SERVER_ERROR;
         }
