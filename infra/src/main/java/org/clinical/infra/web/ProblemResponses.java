@@ -74,7 +74,7 @@ public class ProblemResponses {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     Object unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
         if (RequestBodyLimit.isCause(e)) {
-            return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).header(HttpHeaders.CONNECTION, "close")
+            return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE)
                     .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(RequestBodyLimit.problem(request));
         }
         return UnreadableJson.problem(e);

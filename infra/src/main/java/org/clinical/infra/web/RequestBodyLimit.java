@@ -43,7 +43,6 @@ public class RequestBodyLimit extends OncePerRequestFilter {
         if (request.getContentLengthLong() > limit) {
             response.setStatus(HttpStatus.PAYLOAD_TOO_LARGE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.setHeader("Connection", "close");
             mapper.writeValue(response.getOutputStream(), problem(request));
             return;
         }

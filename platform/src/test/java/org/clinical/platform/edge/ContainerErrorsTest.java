@@ -88,7 +88,7 @@ class ContainerErrorsTest extends PlatformTest {
     private Api.Response send(String tenant, String path, HttpRequest.BodyPublisher body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/" + tenant + path))
                 .header("Authorization", "Bearer " + CLINICIAN).header("Content-Type", "application/json")
-                .expectContinue(true).POST(body).build();
+                .POST(body).build();
         return new Api.Response(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()));
     }
 

@@ -71,8 +71,10 @@ class EdgeLimitsTest extends PlatformTest {
         assertProblem(post(tenant, "/observations", heartRate.replace("\"value\": 70", "\"value\": NaN")), 400);
         assertBadParameter(post(tenant, "/observations", heartRate.replace(quantity, panel(21, false))),
                 "value.components");
-        assertBadParameter(post(tenant, "/observations", heartRate.replace(quantity, panel(2, true))),
-                "value.components[0].value.components");
+        Api.Response nested = post(tenant, "/observations", heartRate.replace(quantity, panel(2, true)));
+        assertProblem(nested, 400);
+        assertThat(nested.body().findValuesAsText("field")).containsExactlyInAnyOrder(
+                "value.components[0].value.components", "value.components[1].value.components");
         assertBadParameter(post(tenant, "/observations/batch", "{\"observations\": [" + heartRate + ", null]}"),
                 "observations[1]");
         assertBadParameter(post(tenant, "/observations/batch", "{\"observations\": [" + heartRate + ", "
