@@ -1,5 +1,6 @@
 package org.clinical.infra.web;
 
+import java.sql.SQLException;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -14,12 +15,18 @@ public final class SafeTrace {
     private SafeTrace() {
     }
 
+    /** The class, and for SQL failures the SQLState (a code, never a value). */
+    private static String name(Throwable t) {
+        return t instanceof SQLException sql && sql.getSQLState() != null
+                ? t.getClass().getName() + " [SQLState " + sql.getSQLState() + "]" : t.getClass().getName();
+    }
+
     /** Only the classes of the cause chain, on one line, e.g. for an expected failure logged as a warning. */
     public static String chain(Throwable failure) {
         StringBuilder chain = new StringBuilder();
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
         for (Throwable t = failure; t != null && seen.put(t, true) == null; t = t.getCause()) {
-            chain.append(chain.isEmpty() ? "" : " <- ").append(t.getClass().getName());
+            chain.append(chain.isEmpty() ? "" : " <- ").append(name(t));
         }
         return chain.toString();
     }
@@ -28,7 +35,7 @@ public final class SafeTrace {
         StringBuilder trace = new StringBuilder();
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
         for (Throwable t = failure; t != null && seen.put(t, true) == null; t = t.getCause()) {
-            trace.append(t == failure ? "" : "\nCaused by: ").append(t.getClass().getName());
+            trace.append(t == failure ? "" : "\nCaused by: ").append(name(t));
             StackTraceElement[] frames = t.getStackTrace();
             for (int i = 0; i < Math.min(frames.length, FRAMES); i++) {
                 trace.append("\n\tat ").append(frames[i]);

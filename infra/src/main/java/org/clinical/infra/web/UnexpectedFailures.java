@@ -2,6 +2,7 @@ package org.clinical.infra.web;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -23,13 +24,15 @@ public final class UnexpectedFailures {
 
     public static ResponseEntity<ProblemDetail> answer(Throwable failure) {
         if (DatabaseUnavailable.isCause(failure)) {
-            LOG.warn("Database unavailable: {}", SafeTrace.chain(failure));
+            LOG.warn("Database unavailable (correlationId {}): {}", MDC.get(CorrelationIdFilter.MDC_KEY),
+                    SafeTrace.chain(failure));
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
                     .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                     .body(databaseUnavailable());
         }
-        LOG.error("Unexpected failure\n{}", SafeTrace.of(failure));
+        LOG.error("Unexpected failure (correlationId {})\n{}", MDC.get(CorrelationIdFilter.MDC_KEY),
+                SafeTrace.of(failure));
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",

@@ -1,5 +1,6 @@
 package org.clinical.platform.edge;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.clinical.platform.support.Api;
 import org.clinical.platform.support.PlatformTest;
 import org.junit.jupiter.api.Test;
@@ -114,5 +115,21 @@ class EdgeLimitsTest extends PlatformTest {
         assertProblem(api.put("/api/v1/" + tenant + "/patients/" + stay + "/demographics").token(CLINICIAN).json("""
                 {"name": {"family": "F"}, "birthDate": "1980-12-10", "gender": "female"}""").send(), 404);
         assertThat(commandSideCounts(tenant)).isEqualTo(before);
+    }
+
+    @Test
+    void the_limits_are_in_the_openapi_description() {
+        JsonNode schemas = api.get("/v3/api-docs").send().body().get("components").get("schemas");
+
+        assertThat(schemas.at("/NameBody/properties/family/maxLength").asInt()).isEqualTo(200);
+        assertThat(schemas.at("/NameBody/properties/given/maxItems").asInt()).isEqualTo(10);
+        assertThat(schemas.at("/TelecomBody/properties/use/maxLength").asInt()).isEqualTo(64);
+        assertThat(schemas.at("/RegisterPatientRequest/properties/identifiers/maxItems").asInt()).isEqualTo(20);
+        assertThat(schemas.at("/CancelRequest/properties/reason/maxLength").asInt()).isEqualTo(500);
+        assertThat(schemas.at("/RecordObservationRequest/properties/effectiveAt/description").asText())
+                .contains("1800-01-01");
+        assertThat(schemas.at("/RecordObservationRequest/properties/value/description").asText())
+                .contains("1 to 20 components");
+        assertThat(schemas.at("/BatchRequest/properties/observations/maxItems").asInt()).isEqualTo(1000);
     }
 }
