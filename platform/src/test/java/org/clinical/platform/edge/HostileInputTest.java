@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +55,7 @@ class HostileInputTest extends PlatformTest {
 
         List<String> failures = new ArrayList<>();
         int accepted = 0;
+        Map<String, Integer> statuses = new TreeMap<>();
         try (Connection db = TestDatabase.connect();
              PreparedStatement events = db.prepareStatement("select count(*) from " + schema(tenant)
                      + ".domain_event_entry");
@@ -68,10 +71,12 @@ class HostileInputTest extends PlatformTest {
                     failures.add(failure);
                 }
                 accepted += response.status() < 300 ? 1 : 0;
+                statuses.merge(request.endpoint() + " " + response.status(), 1, Integer::sum);
                 eventsBefore = eventsAfter;
                 tenantsBefore = tenantsAfter;
             }
         }
+        System.out.println("Hostile requests by endpoint and status: " + statuses);
         assertThat(failures).as(failures.size() + " of " + requests.size() + " requests").isEmpty();
         assertThat(accepted).as("hostile requests accepted").isLessThan(REQUESTS / 4);
         assertProjectionsAtHead(tenant);
