@@ -84,13 +84,16 @@ public class CommandEndpoint {
         return Long.parseLong(m.group(1)) - 1;
     }
 
-    /** A client that cannot take JSON gets 406 before the command runs, never after its events are stored. */
+    /**
+     * A client that cannot take JSON gets 406 before the command runs, never after its events are stored. An
+     * {@code Accept} that does not parse is ignored, as in every answer.
+     */
     private static void requireJsonAccepted(HttpServletRequest request) {
         List<MediaType> accepted;
         try {
             accepted = MediaType.parseMediaTypes(Collections.list(request.getHeaders(HttpHeaders.ACCEPT)));
-        } catch (InvalidMediaTypeException e) {
-            throw new BadRequestException(HttpHeaders.ACCEPT, "must be a list of media types");
+        } catch (InvalidMediaTypeException malformed) {
+            return;
         }
         if (!accepted.isEmpty() && accepted.stream().noneMatch(type -> type.isCompatibleWith(MediaType.APPLICATION_JSON))) {
             throw new NotAcceptableStatusException(List.of(MediaType.APPLICATION_JSON));

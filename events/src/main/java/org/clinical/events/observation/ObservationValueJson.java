@@ -70,10 +70,10 @@ final class ObservationValueJson {
 
         @Override
         public ObservationValue deserialize(JsonParser parser, DeserializationContext ctx) throws IOException {
-            return read(parser.readValueAsTree(), parser, ctx);
+            return read(parser.readValueAsTree(), parser);
         }
 
-        private ObservationValue read(JsonNode node, JsonParser parser, DeserializationContext ctx)
+        private ObservationValue read(JsonNode node, JsonParser parser)
                 throws IOException {
             if (node == null || !node.isObject() || node.size() != 1) {
                 throw mismatch(parser,
@@ -90,7 +90,7 @@ final class ObservationValueJson {
                     }
                     yield new Quantity(body.get("value").decimalValue(), body.get("unit").asText());
                 }
-                case "code" -> new CodeValue(requiredCoding(body, parser, ctx));
+                case "code" -> new CodeValue(requiredCoding(body, parser));
                 case "string" -> {
                     if (!body.isTextual()) {
                         throw mismatch(parser, "string must be text");
@@ -110,8 +110,8 @@ final class ObservationValueJson {
                     List<Component> components = new ArrayList<>();
                     for (JsonNode component : body) {
                         onlyFields(component, parser, "code", "value");
-                        components.add(new Component(requiredCoding(component.get("code"), parser, ctx),
-                                read(component.get("value"), parser, ctx)));
+                        components.add(new Component(requiredCoding(component.get("code"), parser),
+                                read(component.get("value"), parser)));
                     }
                     yield new Components(components);
                 }
@@ -137,7 +137,7 @@ final class ObservationValueJson {
             }
         }
 
-        private static Coding requiredCoding(JsonNode node, JsonParser parser, DeserializationContext ctx)
+        private static Coding requiredCoding(JsonNode node, JsonParser parser)
                 throws IOException {
             if (node == null || !node.isObject() || !node.path("system").isTextual()
                     || !node.path("code").isTextual()) {

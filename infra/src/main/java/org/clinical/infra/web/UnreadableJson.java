@@ -73,7 +73,7 @@ final class UnreadableJson {
             parts.push(c.inArray() ? "[" + c.getCurrentIndex() + "]" : "." + c.getCurrentName());
         }
         String path = String.join("", parts) + "." + shortened(key);
-        return path.substring(1);
+        return path.startsWith(".") ? path.substring(1) : path;
     }
 
     private static String shortened(String text) {

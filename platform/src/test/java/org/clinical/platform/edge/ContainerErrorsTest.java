@@ -47,6 +47,11 @@ class ContainerErrorsTest extends PlatformTest {
         correlated(api.post("/api/v1/" + tenant + "/patients").token(CLINICIAN).header("Accept", "text/html")
                 .json(patientBody("MRN-1")).send(), 406);
         correlated(api.get("/error").send(), 404);
+        correlated(post(tenant, patientBody("MRN-2"), "Content-Type", "application/json; charset=no-such-charset"), 415);
+        Api.Response malformedAccept = post(tenant, patientBody("MRN-3"), "Content-Type", "application/json",
+                "Accept", "not a media type");
+        assertThat(malformedAccept.status()).as("a malformed Accept is ignored: " + malformedAccept).isEqualTo(201);
+        events = eventCount(tenant);
         Api.Response given = api.get("/api/v1/" + tenant + "/no-such-thing").token(CLINICIAN)
                 .header("X-Correlation-Id", "trace-42").send();
         assertThat(given.body().get("correlationId").asText()).isEqualTo("trace-42");
@@ -89,6 +94,13 @@ class ContainerErrorsTest extends PlatformTest {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/" + tenant + path))
                 .header("Authorization", "Bearer " + CLINICIAN).header("Content-Type", "application/json")
                 .POST(body).build();
+        return new Api.Response(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private Api.Response post(String tenant, String body, String... headers) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/" + tenant
+                        + "/patients")).header("Authorization", "Bearer " + CLINICIAN).headers(headers)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return new Api.Response(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()));
     }
 
