@@ -81,12 +81,13 @@ final class HostileBodies {
     private HostileBodies() {
     }
 
-    /** One hostile request against one of the templates. */
+    /** One hostile request against one of the templates; no edge cases, so the endpoints get even shares. */
     static Arbitrary<Request> requests(List<Template> templates, List<String> otherIds) {
         Arbitrary<Integer> where = Arbitraries.integers().between(0, 10_000);
         return Combinators.combine(Arbitraries.of(templates), Arbitraries.of(Mutation.class), where, where,
                         Arbitraries.of(otherIds))
-                .as((template, mutation, at, choice, otherId) -> mutate(template, mutation, at, choice, otherId));
+                .as((template, mutation, at, choice, otherId) -> mutate(template, mutation, at, choice, otherId))
+                .withoutEdgeCases();
     }
 
     private static Request mutate(Template t, Mutation mutation, int at, int choice, String otherId) {
