@@ -48,6 +48,7 @@ class ContainerErrorsTest extends PlatformTest {
                 .json(patientBody("MRN-1")).send(), 406);
         correlated(api.get("/error").send(), 404);
         correlated(post(tenant, patientBody("MRN-2"), "Content-Type", "application/json; charset=no-such-charset"), 415);
+        assertThat(eventCount(tenant)).as("nothing stored by the 406 nor the 415s").isEqualTo(events);
         Api.Response malformedAccept = post(tenant, patientBody("MRN-3"), "Content-Type", "application/json",
                 "Accept", "not a media type");
         assertThat(malformedAccept.status()).as("a malformed Accept is ignored: " + malformedAccept).isEqualTo(201);
@@ -56,10 +57,14 @@ class ContainerErrorsTest extends PlatformTest {
                 .header("X-Correlation-Id", "trace-42").send();
         assertThat(given.body().get("correlationId").asText()).isEqualTo("trace-42");
 
-        RawAnswer malformed = raw("GET /api/v1/" + tenant + "/patients/%zz HTTP/1.1\r\nHost: x\r\n"
-                + "Authorization: Bearer " + CLINICIAN + "\r\nConnection: close\r\n\r\n");
-        assertThat(malformed.status()).as(malformed.text()).isEqualTo(400);
-        assertThat(malformed.text()).contains("application/problem+json").contains("\"correlationId\"");
+        String auth = "Authorization: Bearer " + CLINICIAN + "\r\n";
+        for (String refusedByTomcat : List.of("GET /api/v1/" + tenant + "/patients/%zz HTTP/1.1\r\n" + auth,
+                "GET /api/v1/" + tenant + "/patients/a%2Fb HTTP/1.1\r\n" + auth,
+                "GET /api/v1/" + tenant + "/patients HTTP/1.1\r\nX-Big: " + "b".repeat(20_000) + "\r\n")) {
+            RawAnswer answer = raw(refusedByTomcat + "Host: x\r\nConnection: close\r\n\r\n");
+            assertThat(answer.status()).as(answer.text()).isEqualTo(400);
+            assertThat(answer.text()).contains("application/problem+json", "\"correlationId\"", "X-Correlation-Id");
+        }
         assertThat(eventCount(tenant)).isEqualTo(events);
     }
 
