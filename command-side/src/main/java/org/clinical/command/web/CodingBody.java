@@ -4,8 +4,9 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import org.clinical.events.common.Coding;
 
-public record CodingBody(@NotBlank @Size(max = 255) String system, @NotBlank @Size(max = 64) String code,
-                         @Size(max = 500) String display) {
+public record CodingBody(@NotBlank @Line @Size(max = Limits.URI) String system,
+                         @NotBlank @Line @Size(max = Limits.CODE) String code,
+                         @Text @Size(max = Limits.REASON) String display) {
 
     public Coding toCoding() {
         return new Coding(system, code, display);

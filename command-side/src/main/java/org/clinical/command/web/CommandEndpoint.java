@@ -11,12 +11,17 @@ import org.clinical.infra.security.TenantAccess;
 import org.clinical.infra.web.BadRequestException;
 import org.clinical.infra.web.CorrelationIdFilter;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.server.NotAcceptableStatusException;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,6 +61,7 @@ public class CommandEndpoint {
     /** As {@link #send}, for a tenant that requests cannot see yet: the first command of one being created. */
     public ResponseEntity<Object> sendToKnownTenant(String tenantId, HttpServletRequest request, Object body,
                                                     Object command, Function<CommandReceipt, Answer> answer) {
+        requireJsonAccepted(request);
         String idempotencyKey = idempotencyKey(request);
         CommandContext context = new CommandContext(tenantId, Caller.current().subject(),
                 CorrelationIdFilter.of(request), idempotencyKey,
@@ -82,6 +88,22 @@ public class CommandEndpoint {
             throw new BadRequestException("If-Match", "must be a version as returned in ETag, e.g. \"3\"");
         }
         return Long.parseLong(m.group(1)) - 1;
+    }
+
+    /**
+     * A client that cannot take JSON gets 406 before the command runs, never after its events are stored. An
+     * {@code Accept} that does not parse is ignored, as in every answer.
+     */
+    private static void requireJsonAccepted(HttpServletRequest request) {
+        List<MediaType> accepted;
+        try {
+            accepted = MediaType.parseMediaTypes(Collections.list(request.getHeaders(HttpHeaders.ACCEPT)));
+        } catch (InvalidMediaTypeException malformed) {
+            return;
+        }
+        if (!accepted.isEmpty() && accepted.stream().noneMatch(type -> type.isCompatibleWith(MediaType.APPLICATION_JSON))) {
+            throw new NotAcceptableStatusException(List.of(MediaType.APPLICATION_JSON));
+        }
     }
 
     private static String idempotencyKey(HttpServletRequest request) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import org.clinical.events.common.Coding;
 import org.clinical.events.observation.ObservationValue.BooleanValue;
@@ -69,78 +70,78 @@ final class ObservationValueJson {
 
         @Override
         public ObservationValue deserialize(JsonParser parser, DeserializationContext ctx) throws IOException {
-            return read(parser.readValueAsTree(), parser, ctx);
+            return read(parser.readValueAsTree(), parser);
         }
 
-        private ObservationValue read(JsonNode node, JsonParser parser, DeserializationContext ctx)
+        private ObservationValue read(JsonNode node, JsonParser parser)
                 throws IOException {
             if (node == null || !node.isObject() || node.size() != 1) {
-                throw ctx.weirdStringException(String.valueOf(node), ObservationValue.class,
+                throw mismatch(parser,
                         "value must be an object with exactly one of quantity, code, string, boolean, components");
             }
             String kind = node.fieldNames().next();
             JsonNode body = node.get(kind);
             return switch (kind) {
                 case "quantity" -> {
-                    onlyFields(body, ctx, "value", "unit");
+                    onlyFields(body, parser, "value", "unit");
                     if (!body.path("value").isNumber() || !body.path("unit").isTextual()
                             || body.get("unit").asText().isBlank()) {
-                        throw ctx.weirdStringException(body.toString(), Quantity.class,
-                                "quantity needs a numeric value and a UCUM unit");
+                        throw mismatch(parser, "quantity needs a numeric value and a UCUM unit");
                     }
                     yield new Quantity(body.get("value").decimalValue(), body.get("unit").asText());
                 }
-                case "code" -> new CodeValue(requiredCoding(body, parser, ctx));
+                case "code" -> new CodeValue(requiredCoding(body, parser));
                 case "string" -> {
                     if (!body.isTextual()) {
-                        throw ctx.weirdStringException(body.toString(), StringValue.class, "string must be text");
+                        throw mismatch(parser, "string must be text");
                     }
                     yield new StringValue(body.asText());
                 }
                 case "boolean" -> {
                     if (!body.isBoolean()) {
-                        throw ctx.weirdStringException(body.toString(), BooleanValue.class,
-                                "boolean must be true or false");
+                        throw mismatch(parser, "boolean must be true or false");
                     }
                     yield new BooleanValue(body.asBoolean());
                 }
                 case "components" -> {
                     if (!body.isArray() || body.isEmpty()) {
-                        throw ctx.weirdStringException(body.toString(), Components.class,
-                                "components must be a non-empty array");
+                        throw mismatch(parser, "components must be a non-empty array");
                     }
                     List<Component> components = new ArrayList<>();
                     for (JsonNode component : body) {
-                        onlyFields(component, ctx, "code", "value");
-                        components.add(new Component(requiredCoding(component.get("code"), parser, ctx),
-                                read(component.get("value"), parser, ctx)));
+                        onlyFields(component, parser, "code", "value");
+                        components.add(new Component(requiredCoding(component.get("code"), parser),
+                                read(component.get("value"), parser)));
                     }
                     yield new Components(components);
                 }
-                default -> throw ctx.weirdStringException(kind, ObservationValue.class,
-                        "unknown value kind '" + kind + "'");
+                default -> throw mismatch(parser, "unknown value kind '" + kind + "'");
             };
         }
 
+        /** A refusal that names the problem but never quotes the input back (it may be large or hold PHI). */
+        private static MismatchedInputException mismatch(JsonParser parser, String message) {
+            return MismatchedInputException.from(parser, ObservationValue.class, message);
+        }
+
         /** Unknown fields are refused, never dropped: a misplaced field must not silently lose data. */
-        private static void onlyFields(JsonNode node, DeserializationContext ctx, String... allowed)
+        private static void onlyFields(JsonNode node, JsonParser parser, String... allowed)
                 throws IOException {
             List<String> known = List.of(allowed);
             for (var names = node.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (!known.contains(name)) {
-                    throw ctx.weirdStringException(name, ObservationValue.class,
+                    throw mismatch(parser,
                             "unknown field '" + name + "' (allowed: " + String.join(", ", allowed) + ")");
                 }
             }
         }
 
-        private static Coding requiredCoding(JsonNode node, JsonParser parser, DeserializationContext ctx)
+        private static Coding requiredCoding(JsonNode node, JsonParser parser)
                 throws IOException {
             if (node == null || !node.isObject() || !node.path("system").isTextual()
                     || !node.path("code").isTextual()) {
-                throw ctx.weirdStringException(String.valueOf(node), Coding.class,
-                        "a code needs a system and a code");
+                throw mismatch(parser, "a code needs a system and a code");
             }
             return parser.getCodec().treeToValue(node, Coding.class);
         }

@@ -27,7 +27,10 @@ import org.clinical.infra.tenant.TenantDirectory;
 import org.clinical.infra.tenant.TenantJdbc;
 import org.clinical.infra.tenant.TenantRegistry;
 import org.clinical.infra.tenant.TenantSchemas;
+import org.clinical.infra.web.BodyLimits;
 import org.clinical.infra.web.CorrelationIdFilter;
+import org.clinical.infra.web.JsonLimits;
+import org.clinical.infra.web.RequestBodyLimit;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -38,6 +41,8 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.core.Ordered;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.transaction.PlatformTransactionManager;
+
+import jakarta.servlet.DispatcherType;
 
 import javax.sql.DataSource;
 import java.time.Clock;
@@ -51,7 +56,7 @@ import java.util.List;
  */
 @Configuration
 @EnableScheduling
-@EnableConfigurationProperties(ClinicalProperties.class)
+@EnableConfigurationProperties({ClinicalProperties.class, BodyLimits.class})
 public class PlatformConfiguration {
 
     @Bean(destroyMethod = "close")
@@ -78,10 +83,13 @@ public class PlatformConfiguration {
         return Clock.tick(Clock.systemUTC(), java.time.Duration.ofNanos(1_000));
     }
 
-    /** The HTTP API reads and writes decimals exactly as the stored events do. */
+    /**
+     * The HTTP API reads and writes decimals exactly as the stored events do, and reads bounded JSON only
+     * ({@link JsonLimits}: nesting, number and string lengths, duplicate keys refused).
+     */
     @Bean
     org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer exactDecimals() {
-        return builder -> builder.postConfigurer(ClinicalSerializer::exactDecimals);
+        return builder -> builder.postConfigurer(mapper -> JsonLimits.apply(ClinicalSerializer.exactDecimals(mapper)));
     }
 
     @Bean
@@ -199,11 +207,21 @@ public class PlatformConfiguration {
         return new IdempotencyPurge(tenants, regions, store, properties.idempotency().retention());
     }
 
+    /** Also on error dispatches, so that {@code /error} answers with the failed request's correlation id. */
     @Bean
     FilterRegistrationBean<CorrelationIdFilter> correlationIdFilter() {
         FilterRegistrationBean<CorrelationIdFilter> registration =
                 new FilterRegistrationBean<>(new CorrelationIdFilter());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestBodyLimit> requestBodyLimit(BodyLimits limits, ObjectMapper mapper) {
+        FilterRegistrationBean<RequestBodyLimit> registration =
+                new FilterRegistrationBean<>(new RequestBodyLimit(limits, mapper));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 

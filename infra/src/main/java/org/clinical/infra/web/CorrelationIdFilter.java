@@ -13,28 +13,37 @@ import java.util.regex.Pattern;
 
 /**
  * Every request has a correlation id: the caller's {@code X-Correlation-Id} when it is a sensible token,
- * else a new one. It is echoed on the response, logged, and stored in the metadata of every event.
+ * else a new one. It is echoed on the response, logged, stored in the metadata of every event and named in
+ * every problem. An error dispatch ({@code /error}) keeps the id of the request that failed.
  */
 public class CorrelationIdFilter extends OncePerRequestFilter {
 
     public static final String HEADER = "X-Correlation-Id";
     public static final String ATTRIBUTE = CorrelationIdFilter.class.getName();
+    public static final String MDC_KEY = "correlationId";
     private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String given = request.getHeader(HEADER);
-        String correlationId = given != null && ACCEPTED.matcher(given).matches()
-                ? given : UUID.randomUUID().toString();
-        request.setAttribute(ATTRIBUTE, correlationId);
+        String correlationId = (String) request.getAttribute(ATTRIBUTE);
+        if (correlationId == null) {
+            String given = request.getHeader(HEADER);
+            correlationId = given != null && ACCEPTED.matcher(given).matches() ? given : UUID.randomUUID().toString();
+            request.setAttribute(ATTRIBUTE, correlationId);
+        }
         response.setHeader(HEADER, correlationId);
-        MDC.put("correlationId", correlationId);
+        MDC.put(MDC_KEY, correlationId);
         try {
             chain.doFilter(request, response);
         } finally {
-            MDC.remove("correlationId");
+            MDC.remove(MDC_KEY);
         }
+    }
+
+    @Override
+    protected boolean shouldNotFilterErrorDispatch() {
+        return false;
     }
 
     public static String of(HttpServletRequest request) {

@@ -1,9 +1,8 @@
 package org.clinical.infra.web;
 
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
+import org.axonframework.eventsourcing.IncompatibleAggregateException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.modelling.command.ConflictingAggregateVersionException;
@@ -14,8 +13,11 @@ import org.clinical.infra.eventstore.DuplicateKeyResolver;
 import org.clinical.infra.tenant.UnknownTenantException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authorization.AuthorizationDeniedException;
@@ -27,7 +29,6 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The one place where failures become answers: rule violations by their {@link ErrorCode} kind, validation
@@ -71,18 +72,12 @@ public class ProblemResponses {
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
-    ProblemDetail unreadable(HttpMessageNotReadableException e) {
-        if (e.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            String field = mapping.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            String message = mapping instanceof UnrecognizedPropertyException ? "unknown field"
-                    : mapping instanceof InvalidFormatException format
-                    ? "invalid value '" + format.getValue() + "'" : mapping.getOriginalMessage();
-            return Problems.invalid("The request body has an invalid field",
-                    List.of(new Problems.FieldError(field, message)));
+    Object unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
+        if (RequestBodyLimit.isCause(e)) {
+            return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE)
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(RequestBodyLimit.problem(request));
         }
-        return Problems.invalid("The request body is not valid JSON", List.of());
+        return UnreadableJson.problem(e);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -137,6 +132,15 @@ public class ProblemResponses {
                 "No such record: " + e.getAggregateIdentifier());
     }
 
+    /**
+     * An id of another kind of record (a patient id where an encounter id belongs): Axon finds its events
+     * in the tenant's one event store but they do not make an aggregate of the type asked for.
+     */
+    @ExceptionHandler(IncompatibleAggregateException.class)
+    ProblemDetail wrongKindOfRecord(IncompatibleAggregateException e) {
+        return Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found", "No such record");
+    }
+
     @ExceptionHandler(ConflictingAggregateVersionException.class)
     ProblemDetail staleVersion(ConflictingAggregateVersionException e) {
         return Problems.of(HttpStatus.PRECONDITION_FAILED, ErrorCode.STALE_VERSION.slug(), "Stale version",
@@ -155,11 +159,11 @@ public class ProblemResponses {
     }
 
     @ExceptionHandler(org.springframework.dao.DataIntegrityViolationException.class)
-    ProblemDetail integrity(org.springframework.dao.DataIntegrityViolationException e) {
+    Object integrity(org.springframework.dao.DataIntegrityViolationException e) {
         if (DuplicateKeyResolver.isDuplicateKey(e)) {
             return concurrentModification();
         }
-        throw e;
+        return UnexpectedFailures.answer(e);
     }
 
     /** Lost a lock race (deadlock victim, lock timeout): the client may simply retry. */

@@ -2,6 +2,7 @@ package org.clinical.command.encounter.web;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -11,7 +12,11 @@ import jakarta.validation.constraints.Size;
 import org.clinical.command.web.CodingBody;
 import org.clinical.command.web.CommandEndpoint;
 import org.clinical.command.web.CommandEndpoint.Answer;
+import org.clinical.command.web.ClinicalRange;
 import org.clinical.command.web.EdgeClock;
+import org.clinical.command.web.Limits;
+import org.clinical.command.web.Line;
+import org.clinical.command.web.Text;
 import org.clinical.events.encounter.CancelEncounter;
 import org.clinical.events.encounter.DischargePatient;
 import org.clinical.events.encounter.EncounterClass;
@@ -46,17 +51,20 @@ public class EncounterController {
 
     public record StartEncounterRequest(@NotNull UUID patientId,
                                         @NotNull @JsonProperty("class") EncounterClass encounterClass,
-                                        @NotNull UUID facilityId, @Size(max = 100) String location,
-                                        @NotNull Instant startedAt, @Valid CodingBody reason) {
+                                        @NotNull UUID facilityId, @Line @Size(max = Limits.PLACE) String location,
+                                        @NotNull @Schema(description = ClinicalRange.INSTANT) Instant startedAt,
+                                        @Valid CodingBody reason) {
     }
 
-    public record TransferRequest(@NotBlank @Size(max = 100) String location, @NotNull Instant at) {
+    public record TransferRequest(@NotBlank @Line @Size(max = Limits.PLACE) String location,
+                                  @NotNull @Schema(description = ClinicalRange.INSTANT) Instant at) {
     }
 
-    public record DischargeRequest(@NotNull Instant at, @Size(max = 100) String disposition) {
+    public record DischargeRequest(@NotNull @Schema(description = ClinicalRange.INSTANT) Instant at,
+                                   @Line @Size(max = Limits.PLACE) String disposition) {
     }
 
-    public record CancelRequest(@NotBlank @Size(max = 500) String reason) {
+    public record CancelRequest(@NotBlank @Text @Size(max = Limits.REASON) String reason) {
     }
 
     public record EncounterVersion(UUID encounterId, long version) {
@@ -70,7 +78,7 @@ public class EncounterController {
         EncounterId id = new EncounterId(clock.newId());
         return endpoint.send(tenant, request, body, new StartEncounter(id, new PatientId(body.patientId()),
                         body.encounterClass(), new FacilityId(body.facilityId()), body.location(),
-                        clock.notInFuture("startedAt", body.startedAt()), CodingBody.toCoding(body.reason())),
+                        clock.inRange("startedAt", body.startedAt()), CodingBody.toCoding(body.reason())),
                 receipt -> answer(201, id, receipt.versionOf(id)));
     }
 
@@ -83,7 +91,7 @@ public class EncounterController {
                                            HttpServletRequest request) {
         EncounterId id = new EncounterId(encounterId);
         return endpoint.send(tenant, request, body, new TransferPatient(id, body.location(),
-                        clock.notInFuture("at", body.at()), CommandEndpoint.expectedVersion(ifMatch)),
+                        clock.inRange("at", body.at()), CommandEndpoint.expectedVersion(ifMatch)),
                 receipt -> answer(200, id, receipt.versionOf(id)));
     }
 
@@ -94,7 +102,7 @@ public class EncounterController {
                                             @RequestHeader(name = "If-Match", required = false) String ifMatch,
                                             HttpServletRequest request) {
         EncounterId id = new EncounterId(encounterId);
-        return endpoint.send(tenant, request, body, new DischargePatient(id, clock.notInFuture("at", body.at()),
+        return endpoint.send(tenant, request, body, new DischargePatient(id, clock.inRange("at", body.at()),
                         body.disposition(), CommandEndpoint.expectedVersion(ifMatch)),
                 receipt -> answer(200, id, receipt.versionOf(id)));
     }

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -11,6 +12,8 @@ import jakarta.validation.constraints.Size;
 import org.clinical.command.web.CommandEndpoint;
 import org.clinical.command.web.CommandEndpoint.Answer;
 import org.clinical.command.web.EdgeClock;
+import org.clinical.command.web.Limits;
+import org.clinical.command.web.Line;
 import org.clinical.infra.web.Page;
 import org.clinical.events.facility.FacilityId;
 import org.clinical.events.facility.FacilityType;
@@ -47,8 +50,10 @@ public class FacilityController {
         this.clock = clock;
     }
 
-    public record RegisterFacilityRequest(@NotBlank @Size(max = 64) String code, @NotBlank @Size(max = 200) String name,
-                                          @NotNull FacilityType type, @PositiveOrZero Integer beds) {
+    public record RegisterFacilityRequest(@NotBlank @Line @Size(max = Limits.CODE) String code,
+                                          @NotBlank @Line @Size(max = Limits.NAME) String name,
+                                          @NotNull FacilityType type,
+                                          @PositiveOrZero @Max(Limits.BEDS) Integer beds) {
     }
 
     public record FacilityCreated(UUID facilityId) {

@@ -1,9 +1,11 @@
 package org.clinical.command.observation.web;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -12,7 +14,11 @@ import org.clinical.command.observation.ObservationBatch;
 import org.clinical.command.web.CodingBody;
 import org.clinical.command.web.CommandEndpoint;
 import org.clinical.command.web.CommandEndpoint.Answer;
+import org.clinical.command.web.ClinicalRange;
 import org.clinical.command.web.EdgeClock;
+import org.clinical.command.web.Limits;
+import org.clinical.command.web.Line;
+import org.clinical.command.web.Text;
 import org.clinical.events.encounter.EncounterId;
 import org.clinical.events.observation.AmendObservation;
 import org.clinical.events.observation.MarkEnteredInError;
@@ -51,12 +57,16 @@ public class ObservationController {
     }
 
     /** {@code low} and {@code high} bound the normal range of a quantity; either may be left out. */
-    public record RangeBody(BigDecimal low, BigDecimal high) {
+    public record RangeBody(@Digits(integer = Limits.INTEGER_DIGITS, fraction = Limits.FRACTION_DIGITS) BigDecimal low,
+                            @Digits(integer = Limits.INTEGER_DIGITS, fraction = Limits.FRACTION_DIGITS) BigDecimal high) {
     }
 
     public record RecordObservationRequest(@NotNull UUID patientId, UUID encounterId,
-                                           @NotNull @Valid CodingBody code, @Size(max = 64) String category,
-                                           @NotNull Instant effectiveAt, @NotNull ObservationValue value,
+                                           @NotNull @Valid CodingBody code,
+                                           @Line @Size(max = Limits.CODE) String category,
+                                           @NotNull @Schema(description = ClinicalRange.INSTANT) Instant effectiveAt,
+                                           @NotNull @StorableValue @Schema(description = StorableValue.DESCRIPTION)
+                                           ObservationValue value,
                                            @Valid RangeBody referenceRange) {
     }
 
@@ -64,11 +74,13 @@ public class ObservationController {
                                List<@NotNull @Valid RecordObservationRequest> observations) {
     }
 
-    public record AmendRequest(@NotNull ObservationValue value, @NotBlank @Size(max = 500) String reason,
+    public record AmendRequest(@NotNull @StorableValue @Schema(description = StorableValue.DESCRIPTION)
+                               ObservationValue value,
+                               @NotBlank @Text @Size(max = Limits.REASON) String reason,
                                @Valid RangeBody referenceRange) {
     }
 
-    public record EnteredInErrorRequest(@NotBlank @Size(max = 500) String reason) {
+    public record EnteredInErrorRequest(@NotBlank @Text @Size(max = Limits.REASON) String reason) {
     }
 
     public record ObservationVersion(UUID observationId, long version) {
@@ -132,7 +144,7 @@ public class ObservationController {
     private RecordObservation toCommand(String path, RecordObservationRequest body) {
         return new RecordObservation(new ObservationId(clock.newId()), new PatientId(body.patientId()),
                 body.encounterId() == null ? null : new EncounterId(body.encounterId()), body.code().toCoding(),
-                body.category(), clock.notInFuture(path + "effectiveAt", body.effectiveAt()), body.value(),
+                body.category(), clock.inRange(path + "effectiveAt", body.effectiveAt()), body.value(),
                 range(body.referenceRange()));
     }
 

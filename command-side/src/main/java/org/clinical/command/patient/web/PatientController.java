@@ -1,6 +1,7 @@
 package org.clinical.command.patient.web;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -9,7 +10,10 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.clinical.command.web.CommandEndpoint;
 import org.clinical.command.web.CommandEndpoint.Answer;
+import org.clinical.command.web.ClinicalRange;
 import org.clinical.command.web.EdgeClock;
+import org.clinical.command.web.Limits;
+import org.clinical.command.web.Line;
 import org.clinical.events.patient.Address;
 import org.clinical.events.patient.Demographics;
 import org.clinical.events.patient.Gender;
@@ -49,38 +53,49 @@ public class PatientController {
         this.clock = clock;
     }
 
-    public record NameBody(@NotBlank @Size(max = 200) String family,
-                           @Size(max = 10) List<@NotBlank @Size(max = 200) String> given) {
+    public record NameBody(@NotBlank @Line @Size(max = Limits.NAME) String family,
+                           @Size(max = Limits.GIVEN_NAMES)
+                           List<@NotBlank @Line @Size(max = Limits.NAME) String> given) {
     }
 
-    public record IdentifierBody(@NotBlank @Size(max = 255) String system, @NotBlank @Size(max = 255) String value) {
+    public record IdentifierBody(@NotBlank @Line @Size(max = Limits.URI) String system,
+                                 @NotBlank @Line @Size(max = Limits.URI) String value) {
     }
 
-    public record TelecomBody(@NotBlank String system, @NotBlank @Size(max = 255) String value, String use) {
+    public record TelecomBody(@NotBlank @Line @Size(max = Limits.WORD) String system,
+                              @NotBlank @Line @Size(max = Limits.URI) String value,
+                              @Line @Size(max = Limits.WORD) String use) {
     }
 
-    public record AddressBody(@Size(max = 5) List<@Size(max = 255) String> line, String city, String state,
-                              String postalCode, String country) {
+    public record AddressBody(@Size(max = Limits.ADDRESS_LINES)
+                              List<@NotNull @Line @Size(max = Limits.ADDRESS_LINE) String> line,
+                              @Line @Size(max = Limits.PLACE) String city,
+                              @Line @Size(max = Limits.PLACE) String state,
+                              @Line @Size(max = Limits.PLACE) String postalCode,
+                              @Line @Size(max = Limits.PLACE) String country) {
     }
 
-    public record RegisterPatientRequest(@NotBlank @Size(max = 64) String mrn, @NotNull @Valid NameBody name,
-                                         @NotNull LocalDate birthDate, @NotNull Gender gender,
-                                         @Size(max = 20) List<@Valid IdentifierBody> identifiers,
-                                         @Size(max = 20) List<@Valid TelecomBody> telecom,
+    public record RegisterPatientRequest(@NotBlank @Line @Size(max = Limits.CODE) String mrn,
+                                         @NotNull @Valid NameBody name,
+                                         @NotNull @Schema(description = ClinicalRange.DATE) LocalDate birthDate,
+                                         @NotNull Gender gender,
+                                         @Size(max = Limits.ENTRIES) List<@NotNull @Valid IdentifierBody> identifiers,
+                                         @Size(max = Limits.ENTRIES) List<@NotNull @Valid TelecomBody> telecom,
                                          @Valid AddressBody address) {
     }
 
-    public record DemographicsRequest(@NotNull @Valid NameBody name, @NotNull LocalDate birthDate,
+    public record DemographicsRequest(@NotNull @Valid NameBody name,
+                                      @NotNull @Schema(description = ClinicalRange.DATE) LocalDate birthDate,
                                       @NotNull Gender gender,
-                                      @Size(max = 20) List<@Valid IdentifierBody> identifiers,
-                                      @Size(max = 20) List<@Valid TelecomBody> telecom,
+                                      @Size(max = Limits.ENTRIES) List<@NotNull @Valid IdentifierBody> identifiers,
+                                      @Size(max = Limits.ENTRIES) List<@NotNull @Valid TelecomBody> telecom,
                                       @Valid AddressBody address) {
     }
 
     public record MergeRequest(@NotNull UUID survivorId) {
     }
 
-    public record DeceasedRequest(@NotNull Instant deceasedAt) {
+    public record DeceasedRequest(@NotNull @Schema(description = ClinicalRange.INSTANT) Instant deceasedAt) {
     }
 
     public record PatientVersion(UUID patientId, long version) {
@@ -133,7 +148,7 @@ public class PatientController {
                                            HttpServletRequest request) {
         PatientId id = new PatientId(patientId);
         return endpoint.send(tenant, request, body, new RecordDeath(id,
-                        clock.notInFuture("deceasedAt", body.deceasedAt()), CommandEndpoint.expectedVersion(ifMatch)),
+                        clock.inRange("deceasedAt", body.deceasedAt()), CommandEndpoint.expectedVersion(ifMatch)),
                 receipt -> answer(200, id, receipt.versionOf(id)));
     }
 
@@ -141,7 +156,7 @@ public class PatientController {
                                       List<IdentifierBody> identifiers, List<TelecomBody> telecom,
                                       AddressBody address) {
         return new Demographics(new HumanName(name.family(), name.given()),
-                clock.notInFuture("birthDate", birthDate), gender,
+                clock.inRange("birthDate", birthDate), gender,
                 identifiers == null ? List.of() : identifiers.stream()
                         .map(i -> new Identifier(i.system(), i.value())).toList(),
                 telecom == null ? List.of() : telecom.stream()

@@ -11,6 +11,8 @@ import org.clinical.command.web.CommandEndpoint;
 import org.clinical.command.web.CommandEndpoint.Answer;
 import org.clinical.command.web.EdgeClock;
 import org.clinical.infra.eventstore.CommandReceipt;
+import org.clinical.command.web.Limits;
+import org.clinical.command.web.Line;
 import org.clinical.events.common.ErrorCode;
 import org.clinical.events.common.RuleViolation;
 import org.clinical.events.tenant.CreateTenant;
@@ -70,8 +72,8 @@ public class TenantController {
     public record CreateTenantRequest(
             @NotBlank @Pattern(regexp = "[a-z][a-z0-9-]{1,39}",
                     message = "must match [a-z][a-z0-9-]{1,39}") String id,
-            @NotBlank @Size(max = 200) String name,
-            @NotBlank String region) {
+            @NotBlank @Line @Size(max = Limits.NAME) String name,
+            @NotBlank @Line @Size(max = Limits.WORD) String region) {
     }
 
     public record TenantView(String id, String name, String region, Instant createdAt) {
