@@ -28,15 +28,15 @@ final class FaultPlatform implements AutoCloseable {
     final int port = freePort();
     final Api api = new Api(port);
     private final FaultDatabase database;
-    private final FaultRedis redis;
+    private final String redisUrl;
     private final File dir;
     private final File log;
     private Process process;
     private int starts;
 
-    FaultPlatform(FaultDatabase database, FaultRedis redis, File dir) {
+    FaultPlatform(FaultDatabase database, String redisUrl, File dir) {
         this.database = database;
-        this.redis = redis;
+        this.redisUrl = redisUrl;
         this.dir = dir;
         this.log = new File(dir, "platform-" + port + ".log");
     }
@@ -54,7 +54,7 @@ final class FaultPlatform implements AutoCloseable {
         env.put("SERVER_PORT", String.valueOf(port));
         env.put("CLINICAL_DB_URL", database.url());
         env.put("CLINICAL_DB_USER", FaultDatabase.USER);
-        env.put("CLINICAL_REDIS_URL", redis.url());
+        env.put("CLINICAL_REDIS_URL", redisUrl);
         env.put("CLINICAL_JWT_SECRET", Tokens.SECRET);
         env.put("CLINICAL_KAFKA_EMBEDDED_PORT", "0");
         env.put("AXONIQ_UPDATE_CHECKER_DISABLED", "true");

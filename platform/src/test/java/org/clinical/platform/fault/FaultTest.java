@@ -28,18 +28,24 @@ abstract class FaultTest {
     FaultRedis redis;
     FaultPlatform platform;
     Api api;
+    File dir;
 
     @BeforeEach
     void startPlatform(TestInfo test) {
-        File dir = new File("target/fault-tests/" + getClass().getSimpleName() + "-"
+        dir = new File("target/fault-tests/" + getClass().getSimpleName() + "-"
                 + test.getTestMethod().orElseThrow().getName() + "-" + System.currentTimeMillis());
         dir.mkdirs();
         database = FaultDatabase.create();
         redis = new FaultRedis(dir);
-        platform = new FaultPlatform(database, redis, dir);
+        platform = new FaultPlatform(database, platformRedisUrl(), dir);
         api = platform.api;
         Duration startUp = platform.start();
         System.out.println("platform started in " + startUp.toMillis() + " ms, log " + platform.logFile());
+    }
+
+    /** The Redis the platform is given: the test's own redis-server, unless a test puts something between. */
+    String platformRedisUrl() {
+        return redis.url();
     }
 
     @AfterEach
