@@ -179,7 +179,7 @@ public class PatientCache implements ReadModelChanges {
         try {
             marks = staleTenants.marks();
         } catch (RuntimeException e) {
-            log.warn("cannot read the stale cache marks, patient reads skip Redis: {}", e.toString());
+            log.warn("cannot read the stale cache marks (tried again at the next sweep): {}", e.toString());
             return false;
         }
         Set<String> stale = new java.util.HashSet<>(markedHere.keySet());
