@@ -63,6 +63,8 @@ final class FaultPlatform implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + JAR, e);
         }
+        ProcessHandle child = process.toHandle();
+        Runtime.getRuntime().addShutdownHook(new Thread(child::destroyForcibly, "kill-fault-platform"));
         awaitReady(Duration.ofSeconds(90));
         return Duration.ofNanos(System.nanoTime() - started);
     }

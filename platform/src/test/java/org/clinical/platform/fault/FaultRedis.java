@@ -41,6 +41,8 @@ final class FaultRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start redis-server", e);
         }
+        ProcessHandle child = process.toHandle();
+        Runtime.getRuntime().addShutdownHook(new Thread(child::destroyForcibly, "kill-fault-redis"));
         Instant deadline = Instant.now().plusSeconds(10);
         while (!accepts()) {
             if (Instant.now().isAfter(deadline) || !process.isAlive()) {
