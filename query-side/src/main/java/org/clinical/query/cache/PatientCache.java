@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -182,7 +183,7 @@ public class PatientCache implements ReadModelChanges {
             log.warn("cannot read the stale cache marks (tried again at the next sweep): {}", e.toString());
             return false;
         }
-        Set<String> stale = new java.util.HashSet<>(markedHere.keySet());
+        Set<String> stale = new HashSet<>(markedHere.keySet());
         marks.forEach(mark -> stale.add(mark.tenantId()));
         try {
             for (String tenantId : stale) {
