@@ -72,11 +72,11 @@ class TerminatedConnectionsIT extends FaultTest {
         System.out.println(answers.size() + " answers under load, " + failed.size() + " failed, one of each status: "
                 + failed.stream().collect(java.util.stream.Collectors.toMap(Api.Response::status, a -> a,
                 (first, other) -> first)).values());
+        assertThat(platform.alive()).as("not restarted").isTrue();
         assertThat(failed).as("answers that failed while connections were terminated").isNotEmpty();
         for (Api.Response answer : failed) {
             assertProblem(answer, 503);
         }
-        assertThat(platform.alive()).as("not restarted").isTrue();
     }
 
     private Api.Response record(String tenant, String patient, int n) {
