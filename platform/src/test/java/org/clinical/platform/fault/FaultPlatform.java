@@ -17,13 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The packaged platform ({@code target/clinical-platform.jar}) as a child process of the test, on the same JDK,
- * with its own database, Redis and port and an in-process Kafka broker; its output goes to a file under
- * {@code target/fault-tests}. {@link #kill} is {@code kill -9}; {@link #start} starts it again on the same port.
+ * The packaged platform ({@code target/clinical-platform.jar}, see {@link PlatformLaunch}) as a child process
+ * of the test, on the same JDK, with its own database, Redis and port and an in-process Kafka broker; its
+ * output goes to a file under {@code target/fault-tests}. {@link #kill} is {@code kill -9}; {@link #start} starts it again on the same port.
  */
 final class FaultPlatform implements AutoCloseable {
-
-    private static final String JAR = System.getProperty("clinical.fault.jar", "target/clinical-platform.jar");
 
     final int port = freePort();
     final Api api = new Api(port);
@@ -46,9 +44,7 @@ final class FaultPlatform implements AutoCloseable {
         long started = System.nanoTime();
         File tmp = new File(dir, "tmp-" + port + "-" + starts++);
         tmp.mkdirs();
-        ProcessBuilder builder = new ProcessBuilder(javaCommand(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + tmp.getAbsolutePath(),
-                "-Daxoniq.update-checker.disabled=true", "-jar", new File(JAR).getAbsolutePath())
+        ProcessBuilder builder = new ProcessBuilder(PlatformLaunch.command(this, tmp))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
         Map<String, String> env = builder.environment();
         env.put("SERVER_PORT", String.valueOf(port));
@@ -61,7 +57,7 @@ final class FaultPlatform implements AutoCloseable {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + JAR, e);
+            throw new UncheckedIOException("cannot start the platform", e);
         }
         ProcessHandle child = process.toHandle();
         Runtime.getRuntime().addShutdownHook(new Thread(child::destroyForcibly, "kill-fault-platform"));
@@ -77,6 +73,7 @@ final class FaultPlatform implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        PlatformLaunch.stopped(this);
     }
 
     boolean alive() {
@@ -102,7 +99,7 @@ final class FaultPlatform implements AutoCloseable {
         if (process != null && process.isAlive()) {
             process.destroy();
             try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
                     kill();
                 }
             } catch (InterruptedException e) {
@@ -110,6 +107,7 @@ final class FaultPlatform implements AutoCloseable {
                 kill();
             }
         }
+        PlatformLaunch.stopped(this);
     }
 
     private void awaitReady(Duration timeout) {
@@ -131,10 +129,6 @@ final class FaultPlatform implements AutoCloseable {
             }
             LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
         }
-    }
-
-    private static String javaCommand() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     static int freePort() {
