@@ -6,6 +6,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.clinical.infra.region.Regions;
 import org.springframework.boot.autoconfigure.data.redis.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.autoconfigure.data.redis.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -43,7 +44,7 @@ public class CacheConfiguration {
 
     @Bean
     PatientCache patientCache(StringRedisTemplate redis, ObjectMapper json, CacheProperties properties,
-                              MeterRegistry meters) {
-        return new PatientCache(redis, json, properties, meters);
+                              MeterRegistry meters, Regions regions) {
+        return new PatientCache(redis, json, properties, meters, new StaleTenants(regions));
     }
 }

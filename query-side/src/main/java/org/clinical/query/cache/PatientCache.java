@@ -9,16 +9,19 @@ import org.clinical.projections.readmodel.ReadModelChanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
@@ -33,8 +36,12 @@ import java.util.function.ToLongFunction;
  * an eviction cannot put them back after it.
  *
  * <p>Redis is a fast path only: when it fails, reads go to PostgreSQL and skip Redis for
- * {@link CacheProperties#retryAfter}. An eviction that could not be made leaves its tenant dirty: nothing is
- * read from Redis for it until its epoch has been raised, which drops whatever the failed eviction missed.
+ * {@link CacheProperties#retryAfter}. An eviction that could not be made marks its tenant stale, in memory
+ * and durably in PostgreSQL ({@link StaleTenants}), before the batch's position is published. Raising a stale
+ * tenant's epoch drops whatever the failed eviction missed: this instance reads nothing from Redis for a
+ * tenant it marked until that is done, and no instance reads Redis at all after its start until it has
+ * raised the epochs of every tenant marked in PostgreSQL ({@link #sweep}, also run every
+ * {@link CacheProperties#staleCheck} for the marks other instances made).
  */
 public class PatientCache implements ReadModelChanges {
 
@@ -47,11 +54,18 @@ public class PatientCache implements ReadModelChanges {
     private final CacheProperties properties;
     private final Map<Part, Map<String, Counter>> counters = new EnumMap<>(Part.class);
     private final Counter evictionErrors;
-    private final Set<String> dirtyTenants = ConcurrentHashMap.newKeySet();
+    private final StaleTenants staleTenants;
+    /** Tenants this instance marked stale since its last sweep, each with the sequence number of its mark. */
+    private final Map<String, Long> marked = new ConcurrentHashMap<>();
+    /** Marks whose write to PostgreSQL failed: retried by every sweep. */
+    private final Map<String, Tenant> unrecorded = new ConcurrentHashMap<>();
+    private final AtomicLong markSequence = new AtomicLong();
+    private volatile boolean swept;
     private volatile long skipUntil = System.nanoTime();
 
-    public PatientCache(StringRedisTemplate redis, ObjectMapper json, CacheProperties properties,
-                        MeterRegistry meters) {
+    PatientCache(StringRedisTemplate redis, ObjectMapper json, CacheProperties properties, MeterRegistry meters,
+                 StaleTenants staleTenants) {
+        this.staleTenants = staleTenants;
         this.redis = redis;
         this.json = json;
         this.properties = properties;
@@ -124,7 +138,7 @@ public class PatientCache implements ReadModelChanges {
     @Override
     public void patientsChanged(Tenant tenant, Collection<String> patientIds) {
         if (!usable()) {
-            dirtyTenants.add(tenant.id());
+            markStale(tenant);
             return;
         }
         List<String> args = new ArrayList<>(patientIds.size() + 1);
@@ -140,7 +154,7 @@ public class PatientCache implements ReadModelChanges {
     @Override
     public void rebuilt(Tenant tenant, String projection) {
         if (!usable()) {
-            dirtyTenants.add(tenant.id());
+            markStale(tenant);
             return;
         }
         try {
@@ -150,13 +164,55 @@ public class PatientCache implements ReadModelChanges {
         }
     }
 
+    /**
+     * Raises the epoch of every tenant marked stale, here or in PostgreSQL by any instance, and clears the marks
+     * seen; answers whether that worked (Redis and PostgreSQL both answered). Until the first sweep after
+     * start-up succeeds, nothing is read from Redis.
+     */
+    @Scheduled(fixedDelayString = "${clinical.cache.stale-check:1s}", initialDelayString = "${clinical.cache.stale-check:1s}")
+    public synchronized boolean sweep() {
+        recordUnrecorded();
+        if (!usable()) {
+            return false;
+        }
+        Map<String, Long> markedHere = Map.copyOf(marked);
+        List<StaleTenants.Mark> marks;
+        try {
+            marks = staleTenants.marks();
+        } catch (RuntimeException e) {
+            log.warn("cannot read the stale cache marks (tried again at the next sweep): {}", e.toString());
+            return false;
+        }
+        Set<String> stale = new HashSet<>(markedHere.keySet());
+        marks.forEach(mark -> stale.add(mark.tenantId()));
+        try {
+            for (String tenantId : stale) {
+                redis.opsForValue().increment(epochKey(tenantId));
+            }
+        } catch (RuntimeException e) {
+            failed(e);
+            return false;
+        }
+        try {
+            marks.forEach(staleTenants::clear);
+        } catch (RuntimeException e) {
+            log.warn("cannot clear stale cache marks (their epochs are raised again later): {}", e.toString());
+        }
+        markedHere.forEach(marked::remove);
+        if (!stale.isEmpty()) {
+            log.info("raised the cache epoch of {} tenant(s) whose evictions had failed", stale.size());
+        }
+        swept = true;
+        return true;
+    }
+
     /** Epoch, generation and cached value, read in one round trip; null when Redis is not used now. */
     private Lookup lookup(Tenant tenant, UUID patientId, Part part) {
         if (!usable()) {
             count(part, "bypass");
             return null;
         }
-        if (dirtyTenants.contains(tenant.id()) && !raiseDirtyEpochs()) {
+        if ((!swept || marked.containsKey(tenant.id())) && !sweep()) {
             count(part, "error");
             return null;
         }
@@ -187,24 +243,32 @@ public class PatientCache implements ReadModelChanges {
         }
     }
 
-    /** Raises the epoch of every tenant whose eviction failed; answers whether all are clean again. */
-    private synchronized boolean raiseDirtyEpochs() {
+    private void evictionFailed(Tenant tenant, RuntimeException e) {
+        evictionErrors.increment();
+        failed(e);
+        markStale(tenant);
+    }
+
+    /** In memory at once; in PostgreSQL before the caller goes on (and the batch's position is published). */
+    private void markStale(Tenant tenant) {
+        marked.put(tenant.id(), markSequence.incrementAndGet());
         try {
-            for (String tenantId : List.copyOf(dirtyTenants)) {
-                redis.opsForValue().increment(epochKey(tenantId));
-                dirtyTenants.remove(tenantId);
-            }
-            return true;
+            staleTenants.mark(tenant);
         } catch (RuntimeException e) {
-            failed(e);
-            return false;
+            unrecorded.put(tenant.id(), tenant);
+            log.warn("cannot record the stale cache of tenant {} in PostgreSQL, retried: {}", tenant.id(), e.toString());
         }
     }
 
-    private void evictionFailed(Tenant tenant, RuntimeException e) {
-        dirtyTenants.add(tenant.id());
-        evictionErrors.increment();
-        failed(e);
+    private void recordUnrecorded() {
+        for (Tenant tenant : List.copyOf(unrecorded.values())) {
+            try {
+                staleTenants.mark(tenant);
+                unrecorded.remove(tenant.id(), tenant);
+            } catch (RuntimeException e) {
+                return;
+            }
+        }
     }
 
     private boolean usable() {

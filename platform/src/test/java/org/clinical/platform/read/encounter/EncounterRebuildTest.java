@@ -59,7 +59,7 @@ class EncounterRebuildTest extends EncounterReads {
         assertThat(rebuilt).isEqualTo(live);
         assertThat(live.get(1).get("items").get(0).get("count").asLong()).isEqualTo(COPIES + 1);
         assertThat(live.get(2).toString()).isEqualTo("{\"items\":[{\"day\":\"2025-03-01\",\"count\":%d},"
-                .formatted(COPIES + 1) + "{\"day\":\"2025-03-03\",\"count\":%d}]}".formatted(COPIES + 1));
+                .formatted(COPIES + 1) + "{\"day\":\"2025-03-03\",\"count\":%d}],\"nextCursor\":null}".formatted(COPIES + 1));
     }
 
     private List<JsonNode> reads(String tenant, String patient, long position) {
