@@ -60,6 +60,12 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     /** At most this many events per transaction; live processors take what is there, so it costs no latency. */
     private static final int LIVE_BATCH_SIZE = 1000;
+    /**
+     * How soon a processor takes its segment again after a failed batch (a lost connection, the first attempt
+     * of an event that will be dead-lettered): 2 s instead of Axon's 5 s, so a projection is back within a few
+     * seconds of the database. It costs one look at {@code token_entry} per processor every 2 s.
+     */
+    private static final Duration TOKEN_CLAIM_INTERVAL = Duration.ofSeconds(2);
 
     private final TenantEventStores eventSources;
     private final TenantDirectory tenants;
@@ -207,6 +213,7 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
                 .initialSegmentCount(1)
                 .initialToken(StreamableMessageSource::createTailToken)
                 .batchSize(batchSize)
+                .tokenClaimInterval(TOKEN_CLAIM_INTERVAL.toMillis())
                 .build();
         processor.registerHandlerInterceptor(new CommittedTokens(name, tenant.id(), commitListeners));
         processor.registerHandlerInterceptor(new CarefulMode());
