@@ -153,6 +153,9 @@ cleanup() {
         psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qAt \
             -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1 \
             && log "dropped database $DB_NAME" || log "could not drop database $DB_NAME"
+        # (the tenant's analyst role belongs to the cluster, not the database)
+        psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qAt \
+            -c "DROP ROLE IF EXISTS clinical_analyst_${TENANT//-/_}" >/dev/null 2>&1 || true
     fi
     log "outputs in ${OUT#"$ROOT"/}"
     exit "$status"
