@@ -9,14 +9,14 @@ import org.axonframework.messaging.deadletter.Cause;
 import org.axonframework.messaging.deadletter.DeadLetter;
 import org.axonframework.messaging.deadletter.GenericDeadLetter;
 import org.axonframework.messaging.deadletter.ThrowableCause;
-import org.axonframework.serialization.CannotConvertBetweenTypesException;
 import org.axonframework.serialization.LazyDeserializingObject;
-import org.axonframework.serialization.SerializationException;
 import org.axonframework.serialization.SerializedMessage;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
+import org.springframework.dao.DataAccessException;
 
-import java.io.IOException;
+import java.sql.SQLException;
+
 
 /**
  * A letter whose event cannot be copied as the processor read it, because reading it failed in an upcaster
@@ -31,15 +31,18 @@ final class StoredForm {
     private StoredForm() {
     }
 
-    /** Whether enqueueing failed while copying the event's payload, before anything reached the database. */
+    /**
+     * Whether enqueueing failed while copying the event's payload, before anything reached the database: any
+     * failure without a database failure in its chain. Upcasters fail in their own ways (a revision-1 payload
+     * that is not an object fails a cast inside the upcaster), not only with serialization exceptions.
+     */
     static boolean unreadable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof CannotConvertBetweenTypesException || t instanceof SerializationException
-                    || t instanceof IOException) {
-                return true;
+            if (t instanceof SQLException || t instanceof DataAccessException) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
     static DeadLetter<EventMessage<?>> of(Object sequenceIdentifier, DeadLetter<? extends EventMessage<?>> letter,

@@ -183,6 +183,23 @@ class DeadLetterTest extends PlatformTest {
     }
 
     @Test
+    void an_event_whose_upcaster_fails_with_a_cast_is_set_aside_too() throws Exception {
+        String tenant = newTenant();
+        String first = newPatient(tenant, "MRN-BEFORE");
+        String pilot = UUID.randomUUID().toString();
+        copyRegistration(tenant, first, pilot, "MRN-PILOT");
+        // valid JSON, but not an object: the revision-1 upcaster's cast fails, not the JSON reader
+        correct(tenant, "update %s.domain_event_entry set payload_revision = '1',"
+                + " payload = convert_to('[]', 'UTF8') where aggregate_identifier = '" + pilot + "'");
+        newPatient(tenant, "MRN-AFTER");
+        awaitAtHead(tenant, PATIENTS);
+
+        assertThat(queryStrings("select mrn from " + liveSchema(tenant, PATIENTS) + ".patient order by mrn"))
+                .containsExactly("MRN-AFTER", "MRN-BEFORE");
+        assertThat(letters(tenant, PATIENTS, 100)).extracting(l -> l.get("sequence").asText()).containsExactly(pilot);
+    }
+
+    @Test
     void an_observation_the_read_model_cannot_hold_is_set_aside_and_the_rest_of_its_batch_commits()
             throws Exception {
         String tenant = newTenant();
