@@ -11,14 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The monthly partitions of {@code observation}, made before the first row of a month is inserted (there is no
- * default partition). The months known to exist are cached per table, keyed by the table's OID rather than
+ * default partition). The months known to exist are cached per table, keyed by region and table OID rather than
  * its schema's name, so a generation whose schema was dropped and made again starts afresh; a month joins the
  * cache only once the transaction that made it committed (and, in careful mode, only when the event's
  * savepoint was kept).
  */
 final class MonthlyPartitions {
 
-    private final Map<Long, Set<YearMonth>> known = new ConcurrentHashMap<>();
+    /** By region and table OID: OIDs are unique within one database only, and each region is a database. */
+    private final Map<String, Set<YearMonth>> known = new ConcurrentHashMap<>();
 
     void ensure(ReadModelBatch batch, Set<YearMonth> months) {
         if (months.isEmpty()) {
@@ -26,7 +27,8 @@ final class MonthlyPartitions {
         }
         Long table = batch.jdbc().queryForObject("select ?::regclass::oid::bigint", Long.class,
                 batch.schema() + ".observation");
-        Set<YearMonth> existing = known.computeIfAbsent(table, t -> ConcurrentHashMap.newKeySet());
+        Set<YearMonth> existing = known.computeIfAbsent(batch.tenant().region() + "/" + table,
+                t -> ConcurrentHashMap.newKeySet());
         Set<YearMonth> made = new HashSet<>();
         for (YearMonth month : months) {
             if (!existing.contains(month)) {

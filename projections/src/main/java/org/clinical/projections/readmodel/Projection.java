@@ -83,13 +83,13 @@ public abstract class Projection {
     Object applyAlone(EventMessage<?> message, InterceptorChain chain) throws Exception {
         UnitOfWork<?> root = CurrentUnitOfWork.get().root();
         if (!CarefulMode.isCareful(root)) {
-            return chain.proceed();
+            return proceed(chain);
         }
         root.resources().put(eventBatchKey, Boolean.FALSE);
         Object result;
         ReadModelBatch single;
         try {
-            result = chain.proceed();
+            result = proceed(chain);
         } finally {
             single = root.getResource(eventBatchKey) instanceof ReadModelBatch b ? b : null;
             root.resources().remove(eventBatchKey);
@@ -103,6 +103,19 @@ public abstract class Projection {
             batch.absorb(single);
         }
         return result;
+    }
+
+    /**
+     * A handler's {@link Error} (a stack overflow on a deep payload, a class that failed to initialize, an
+     * assertion) becomes an exception: Axon's dead-lettering invoker and its worker only catch exceptions, so
+     * an error would stall the processor without a word instead of failing the batch and being set aside.
+     */
+    private static Object proceed(InterceptorChain chain) throws Exception {
+        try {
+            return chain.proceed();
+        } catch (StackOverflowError | LinkageError | AssertionError e) {
+            throw new IllegalStateException("event handler failed with " + e.getClass().getName(), e);
+        }
     }
 
     /** The batch the current event belongs to, created (and hooked to the commit) with its first event. */

@@ -118,7 +118,7 @@ public final class ReadModelBatch {
     }
 
     boolean isEmpty() {
-        return steps.isEmpty() && touched.isEmpty() && state.isEmpty();
+        return steps.isEmpty() && touched.isEmpty() && state.isEmpty() && afterCommit.isEmpty();
     }
 
     void committed() {
