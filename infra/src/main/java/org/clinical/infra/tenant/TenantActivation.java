@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,15 +60,42 @@ public class TenantActivation {
         if (directory.find(tenant.id()).isPresent()) {
             return;
         }
-        boolean wasOpened = opened.remove(tenant.id()) != null;
+        List<Registration> openedBefore = opened.remove(tenant.id());
+        boolean wasOpened = openedBefore != null;
         if (!wasOpened) {
             schemas.migrateTenant(tenant);
         }
         directory.put(tenant);
         TenantDescriptor descriptor = TenantDescriptor.tenantWithId(tenant.id());
-        components.stream().filter(component -> !(wasOpened && storesEvents(component)))
-                .forEach(component -> component.registerAndStartTenant(descriptor));
+        List<Registration> started = new ArrayList<>();
+        try {
+            components.stream().filter(component -> !(wasOpened && storesEvents(component)))
+                    .forEach(component -> started.add(component.registerAndStartTenant(descriptor)));
+        } catch (RuntimeException e) {
+            undo(tenant, started, openedBefore);
+            throw e;
+        }
         log.info("Tenant {} active (region {}, schema {})", tenant.id(), tenant.region(), tenant.schema());
+    }
+
+    /**
+     * An activation that failed half-way (the database away while read-model schemas or processors were set
+     * up) leaves the tenant where it was, not active on this node: the next request for it, or the next
+     * start-up, activates it again, instead of requests meeting a tenant without read models.
+     */
+    private void undo(Tenant tenant, List<Registration> started, List<Registration> openedBefore) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).cancel();
+            } catch (RuntimeException e) {
+                log.warn("Tenant {}: a component could not be stopped after a failed activation", tenant.id());
+            }
+        }
+        directory.withdraw(tenant.id());
+        if (openedBefore != null) {
+            opened.put(tenant.id(), openedBefore);
+            directory.open(tenant);
+        }
     }
 
     private static boolean storesEvents(MultiTenantAwareComponent component) {

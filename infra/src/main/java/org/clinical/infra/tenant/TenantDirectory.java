@@ -41,6 +41,10 @@ public class TenantDirectory {
         opening.remove(tenantId);
     }
 
+    void withdraw(String tenantId) {
+        tenants.remove(tenantId);
+    }
+
     void put(Tenant tenant) {
         tenants.put(tenant.id(), tenant);
         opening.remove(tenant.id());
