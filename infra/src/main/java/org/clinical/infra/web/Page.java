@@ -29,11 +29,17 @@ public record Page<T>(List<T> items, String nextCursor) {
         if (cursor == null || cursor.isEmpty()) {
             return null;
         }
+        String decoded;
         try {
-            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new BadRequestException("cursor", "is not a cursor returned by this list");
         }
+        // a forged cursor must not carry what PostgreSQL text refuses (NUL) into a query
+        if (decoded.indexOf('\u0000') >= 0) {
+            throw new BadRequestException("cursor", "is not a cursor returned by this list");
+        }
+        return decoded;
     }
 
     /** @param rows up to {@code limit + 1} rows: one more than a page tells whether there is a next one */

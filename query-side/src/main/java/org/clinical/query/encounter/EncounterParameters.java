@@ -85,6 +85,9 @@ final class EncounterParameters {
             } catch (DateTimeParseException e) {
                 throw new BadRequestException("cursor", "is not a cursor returned by this list");
             }
+            if (!last.isBefore(days.to())) {
+                return new DayPage(days.to().plusDays(1), days.to(), size);
+            }
             LocalDate next = last.plusDays(1);
             return new DayPage(next.isAfter(days.from()) ? next : days.from(), days.to(), size);
         }

@@ -94,7 +94,8 @@ public class StorableValueValidator implements ConstraintValidator<StorableValue
     /** At most {@link Limits#INTEGER_DIGITS} digits before and {@link Limits#FRACTION_DIGITS} after the point. */
     static boolean fits(BigDecimal number) {
         if (number.signum() == 0) {
-            return number.scale() <= Limits.FRACTION_DIGITS;
+            // 0e10000 is zero too, but its scale is past what the stored JSON (plain decimals) can write
+            return number.scale() <= Limits.FRACTION_DIGITS && number.scale() >= -Limits.INTEGER_DIGITS;
         }
         BigDecimal stripped = number.stripTrailingZeros();
         return stripped.scale() <= Limits.FRACTION_DIGITS
