@@ -1,29 +1,20 @@
 package org.clinical.platform.read.observation;
 
-import org.clinical.infra.region.Regions;
-import org.clinical.infra.tenant.Tenant;
-import org.clinical.infra.tenant.TenantDirectory;
-import org.clinical.query.patient.SummaryParts.LatestVitalsLookup;
-import org.clinical.query.patient.SummaryParts.VitalSign;
-import org.clinical.query.web.ReadModels.Read;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.clinical.platform.support.Api;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The LatestVitalsLookup bean, after waiting for the observations read model through the list's X-Min-Position. */
+/**
+ * {@code GET .../patients/{id}/vitals/latest} over HTTP, read with the position of the last command
+ * ({@code X-Min-Position}): the latest value per vital-sign code, by content, through every change that
+ * moves it (a newer value, entered in error, amended), so the cache's evictions are exercised too.
+ */
 class LatestVitalsTest extends ObservationReadsSupport {
-
-    @Autowired
-    LatestVitalsLookup lookup;
-    @Autowired
-    TenantDirectory tenants;
-    @Autowired
-    Regions regions;
 
     @Test
     void the_latest_vital_falls_back_after_entry_in_error_and_shows_an_amended_value() {
@@ -37,28 +28,28 @@ class LatestVitalsTest extends ObservationReadsSupport {
         long position = record(tenant, observation(patient, null, "8867-4", "vital-signs", "2025-03-01T07:00:00Z",
                 quantity(70, "/min"))).position();
 
-        List<VitalSign> vitals = vitals(tenant, patient, position);
-        assertThat(vitals).extracting(v -> v.code().get("code").asText()).containsExactly("8310-5", "8867-4");
-        assertThat(vitals.get(0).value().get("quantity").get("value").decimalValue()).isEqualByComparingTo("37.2");
-        VitalSign heart = vitals.get(1);
-        assertThat(heart.observationId()).hasToString(ids.get(1));
-        assertThat(heart.value().get("quantity").get("value").asInt()).isEqualTo(90);
-        assertThat(heart.status()).isEqualTo("final");
-        assertThat(heart.effectiveAt()).hasToString("2025-03-01T09:00:00Z");
+        List<JsonNode> vitals = vitals(tenant, patient, position);
+        assertThat(vitals).extracting(v -> v.get("code").get("code").asText()).containsExactly("8310-5", "8867-4");
+        assertThat(vitals.get(0).get("value").get("quantity").get("value").decimalValue()).isEqualByComparingTo("37.2");
+        JsonNode heart = vitals.get(1);
+        assertThat(heart.get("observationId").asText()).isEqualTo(ids.get(1));
+        assertThat(heart.get("value").get("quantity").get("value").asInt()).isEqualTo(90);
+        assertThat(heart.get("status").asText()).isEqualTo("final");
+        assertThat(heart.get("effectiveAt").asText()).isEqualTo("2025-03-01T09:00:00Z");
 
         position = enteredInError(tenant, ids.get(1)).position();
         heart = vitals(tenant, patient, position).get(1);
-        assertThat(heart.observationId()).hasToString(ids.get(0));
-        assertThat(heart.value().get("quantity").get("value").asInt()).isEqualTo(80);
+        assertThat(heart.get("observationId").asText()).isEqualTo(ids.get(0));
+        assertThat(heart.get("value").get("quantity").get("value").asInt()).isEqualTo(80);
 
         position = amend(tenant, ids.get(0), quantity(85, "/min")).position();
         heart = vitals(tenant, patient, position).get(1);
-        assertThat(heart.observationId()).hasToString(ids.get(0));
-        assertThat(heart.value().get("quantity").get("value").asInt()).isEqualTo(85);
-        assertThat(heart.status()).isEqualTo("amended");
+        assertThat(heart.get("observationId").asText()).isEqualTo(ids.get(0));
+        assertThat(heart.get("value").get("quantity").get("value").asInt()).isEqualTo(85);
+        assertThat(heart.get("status").asText()).isEqualTo("amended");
 
         position = enteredInError(tenant, ids.get(2)).position();
-        assertThat(vitals(tenant, patient, position)).extracting(v -> v.code().get("code").asText())
+        assertThat(vitals(tenant, patient, position)).extracting(v -> v.get("code").get("code").asText())
                 .containsExactly("8867-4");
     }
 
@@ -73,11 +64,12 @@ class LatestVitalsTest extends ObservationReadsSupport {
                 .isEqualTo("entered-in-error");
     }
 
-    private List<VitalSign> vitals(String tenant, String patient, long position) {
-        assertThat(list(tenant, patient, "", position).status()).isEqualTo(200);
-        Tenant t = tenants.require(tenant);
-        Read read = new Read(t, regions.region(t.region()).queryJdbc(),
-                Map.of("observations", liveSchema(tenant, "observations")));
-        return lookup.latestVitals(read, UUID.fromString(patient));
+    private List<JsonNode> vitals(String tenant, String patient, long position) {
+        Api.Response latest = api.get("/api/v1/" + tenant + "/patients/" + patient + "/vitals/latest")
+                .token(CLINICIAN).header("X-Min-Position", String.valueOf(position)).send();
+        assertThat(latest.status()).as(latest.toString()).isEqualTo(200);
+        List<JsonNode> items = new ArrayList<>();
+        latest.body().get("items").forEach(items::add);
+        return items;
     }
 }
