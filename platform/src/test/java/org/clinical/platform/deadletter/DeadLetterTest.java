@@ -53,8 +53,7 @@ class DeadLetterTest extends PlatformTest {
         String nul = UUID.randomUUID().toString();
         String broken = UUID.randomUUID().toString();
         copyPatient(tenant, before, nul, "MRN-NUL", "\"Love\\u0000lace\"");
-        copyRegistration(tenant, before, broken, "MRN-BROKEN");
-        breakPayload(tenant, broken);
+        insertRegistration(tenant, before, broken, "2", "substring(payload from 1 for 20)");
         String after = newPatient(tenant, "MRN-AFTER");
         long head = queryLong("select max(global_index) from " + schema(tenant) + ".domain_event_entry");
 
@@ -157,9 +156,7 @@ class DeadLetterTest extends PlatformTest {
         String tenant = newTenant();
         String first = newPatient(tenant, "MRN-BEFORE");
         String pilot = UUID.randomUUID().toString();
-        copyRegistration(tenant, first, pilot, "MRN-PILOT");
-        correct(tenant, "update %s.domain_event_entry set payload_revision = '1',"
-                + " payload = substring(payload from 1 for 20) where aggregate_identifier = '" + pilot + "'");
+        insertRegistration(tenant, first, pilot, "1", "substring(payload from 1 for 20)");
         newPatient(tenant, "MRN-AFTER");
         awaitAtHead(tenant, PATIENTS);
 
@@ -187,10 +184,8 @@ class DeadLetterTest extends PlatformTest {
         String tenant = newTenant();
         String first = newPatient(tenant, "MRN-BEFORE");
         String pilot = UUID.randomUUID().toString();
-        copyRegistration(tenant, first, pilot, "MRN-PILOT");
         // valid JSON, but not an object: the revision-1 upcaster's cast fails, not the JSON reader
-        correct(tenant, "update %s.domain_event_entry set payload_revision = '1',"
-                + " payload = convert_to('[]', 'UTF8') where aggregate_identifier = '" + pilot + "'");
+        insertRegistration(tenant, first, pilot, "1", "convert_to('[]', 'UTF8')");
         newPatient(tenant, "MRN-AFTER");
         awaitAtHead(tenant, PATIENTS);
 
@@ -244,9 +239,7 @@ class DeadLetterTest extends PlatformTest {
         String tenant = newTenant();
         String first = newPatient(tenant, "MRN-FIRST");
         String poison = UUID.randomUUID().toString();
-        copyRegistration(tenant, first, poison, "MRN-POISON");
-        correct(tenant, "update %s.domain_event_entry set payload = convert_to(replace(convert_from(payload, 'UTF8'),"
-                + " '\"Lovelace\"', '\"Love\\u0000lace\"'), 'UTF8') where aggregate_identifier = '" + poison + "'");
+        insertCopy(tenant, first, poison, "MRN-POISON", "\"Love\\u0000lace\"", " and sequence_number = 0");
         newPatient(tenant, "MRN-LAST");
         awaitAtHead(tenant, PATIENTS);
         assertThat(deadLetterCount(tenant, PATIENTS)).isEqualTo(1);
@@ -378,10 +371,6 @@ class DeadLetterTest extends PlatformTest {
         insertCopy(tenant, from, to, mrn, family, "");
     }
 
-    private static void copyRegistration(String tenant, String from, String to, String mrn) throws SQLException {
-        insertCopy(tenant, from, to, mrn, "\"Lovelace\"", " and sequence_number = 0");
-    }
-
     private static void insertCopy(String tenant, String from, String to, String mrn, String family, String only)
             throws SQLException {
         String events = schema(tenant) + ".domain_event_entry";
@@ -403,10 +392,23 @@ class DeadLetterTest extends PlatformTest {
         }
     }
 
-    /** The payload of the registration stops being JSON: it cannot be deserialized. */
-    private static void breakPayload(String tenant, String patient) throws SQLException {
-        correct(tenant, "update %s.domain_event_entry set payload = substring(payload from 1 for 20)"
-                + " where aggregate_identifier = '" + patient + "'");
+    /**
+     * A registration of {@code to} stored with the given revision and payload (an SQL expression over the
+     * payload of {@code from}'s registration), in one statement: a projection never sees it otherwise.
+     */
+    private static void insertRegistration(String tenant, String from, String to, String revision, String payload)
+            throws SQLException {
+        String events = schema(tenant) + ".domain_event_entry";
+        try (Connection c = TestDatabase.connect(); var ps = c.prepareStatement("""
+                insert into %s (event_identifier, aggregate_identifier, sequence_number, type, time_stamp,
+                                payload_type, payload_revision, payload, meta_data)
+                select gen_random_uuid()::text, ?, 0, type, time_stamp, payload_type, ?, %s, meta_data
+                from %s where aggregate_identifier = ? and sequence_number = 0""".formatted(events, payload, events))) {
+            ps.setString(1, to);
+            ps.setString(2, revision);
+            ps.setString(3, from);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
     }
 
     /** The registration of {@code to} corrected: the valid payload of {@code from}'s, under its id and MRN. */
