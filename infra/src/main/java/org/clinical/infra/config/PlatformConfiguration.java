@@ -233,7 +233,8 @@ public class PlatformConfiguration {
 
     /**
      * Every processing group is a per-tenant pooled streaming processor ({@link TenantProcessors}), and a
-     * failing event handler stops its processor and retries: events are never skipped. Applied last, so no
+     * failing batch is retried, and an event that cannot be applied is set aside as a dead letter, never
+     * skipped silently ({@link TenantProcessors}). Applied last, so no
      * other module's default processor factory replaces it.
      */
     @Bean
