@@ -1,5 +1,7 @@
 package org.clinical.platform.fault;
 
+import org.clinical.platform.support.AnalystRoles;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -88,17 +90,11 @@ final class FaultDatabase {
     }
 
     private static List<String> analystRoles(String database) {
-        List<String> roles = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(HOST_URL + database, USER, null);
-             var st = c.createStatement();
-             var rs = st.executeQuery("select substr(nspname, 3) from pg_namespace where nspname like 'a\\_%'")) {
-            while (rs.next()) {
-                roles.add("clinical_analyst_" + rs.getString(1));
-            }
+        try {
+            return AnalystRoles.of(HOST_URL + database, USER);
         } catch (SQLException e) {
-            // no such database (never created), nothing to drop
+            return List.of(); // no such database (never created), nothing to drop
         }
-        return roles;
     }
 
     private static void dropLeftovers() {

@@ -48,22 +48,17 @@ public final class TestDatabase {
         return DriverManager.getConnection(EU_URL, USER, null);
     }
 
-    /** Runs after the platform has stopped (its processors release their claims through the database). */
-    /** The analyst roles of the tenants in one of this run's databases (one analytics schema a_<t> each). */
+    /** The analyst roles of the tenants in one of this run's databases. */
     private static List<String> analystRoles(String database) {
-        List<String> roles = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(HOST_URL + database, USER, null);
-             var st = c.createStatement();
-             var rs = st.executeQuery("select substr(nspname, 3) from pg_namespace where nspname like 'a\\_%'")) {
-            while (rs.next()) {
-                roles.add("clinical_analyst_" + rs.getString(1));
-            }
+        try {
+            return AnalystRoles.of(HOST_URL + database, USER);
         } catch (SQLException e) {
             System.err.println("could not list the analyst roles of " + database + ": " + e.getMessage());
+            return List.of();
         }
-        return roles;
     }
 
+    /** Runs after the platform has stopped (its processors release their claims through the database). */
     private static void drop() {
         awaitSpringShutdown();
         List<String> roles = new ArrayList<>();
