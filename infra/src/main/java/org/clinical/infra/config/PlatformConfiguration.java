@@ -31,6 +31,7 @@ import org.clinical.infra.web.BodyLimits;
 import org.clinical.infra.web.CorrelationIdFilter;
 import org.clinical.infra.web.JsonLimits;
 import org.clinical.infra.web.RequestBodyLimit;
+import org.clinical.infra.web.StoredPosition;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -115,6 +116,11 @@ public class PlatformConfiguration {
     @Bean
     TenantJdbc tenantJdbc(TenantDirectory tenants, Regions regions) {
         return new TenantJdbc(tenants, regions);
+    }
+
+    @Bean
+    StoredPosition storedPosition(Regions regions, ClinicalProperties properties) {
+        return new StoredPosition(regions, properties.query().minPositionWait());
     }
 
     @Bean

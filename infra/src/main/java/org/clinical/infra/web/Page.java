@@ -48,8 +48,11 @@ public record Page<T>(List<T> items, String nextCursor) {
             return new Page<>(rows, null);
         }
         List<T> items = rows.subList(0, limit);
-        String last = sortKey.apply(items.get(limit - 1));
-        return new Page<>(List.copyOf(items),
-                Base64.getUrlEncoder().withoutPadding().encodeToString(last.getBytes(StandardCharsets.UTF_8)));
+        return new Page<>(List.copyOf(items), cursor(sortKey.apply(items.get(limit - 1))));
+    }
+
+    /** The cursor of the page that starts after the item with this sort key. */
+    public static String cursor(String sortKey) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(sortKey.getBytes(StandardCharsets.UTF_8));
     }
 }

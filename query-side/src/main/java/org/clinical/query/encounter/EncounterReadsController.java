@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,7 +24,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,9 +72,30 @@ public class EncounterReadsController {
 
     @Schema(description = "The open encounters at one location of a facility (location null: none given)")
     public record CensusGroup(UUID facilityId, String location, int count, List<CensusEncounter> encounters) {
+
+        String cursorKey() {
+            return facilityId + "|" + (location == null ? "0|" : "1|" + location);
+        }
     }
 
-    public record Census(List<CensusGroup> items) {
+    /** A census group's place in the order: facility, then no location before any location. */
+    private record CensusKey(UUID facilityId, boolean located, String location) {
+
+        /** The key after which the page starts; null for the first page. */
+        static CensusKey decode(String cursor) {
+            if (cursor == null) {
+                return null;
+            }
+            String[] parts = cursor.split("\\|", 3);
+            try {
+                if (parts.length == 3 && (parts[1].equals("0") || parts[1].equals("1"))) {
+                    return new CensusKey(UUID.fromString(parts[0]), parts[1].equals("1"), parts[2]);
+                }
+            } catch (IllegalArgumentException e) {
+                // not a cursor of this list: refused below
+            }
+            throw new BadRequestException("cursor", "is not a cursor returned by this list");
+        }
     }
 
     @GetMapping("/api/v1/{tenant}/patients/{id}/encounters")
@@ -103,27 +124,56 @@ public class EncounterReadsController {
     }
 
     @GetMapping("/api/v1/{tenant}/census")
-    @Operation(summary = "Open encounters per facility and location, with counts",
-            description = "Items are ordered by facilityId and location; each lists its open encounters, oldest"
-                    + " first. `facilityId` narrows it to one facility.")
-    public Census census(@PathVariable("tenant") String tenant,
-                         @RequestParam(name = "facilityId", required = false) String facilityId,
-                         HttpServletRequest request) {
+    @Operation(summary = "Open encounters per facility and location, with counts; cursor-paginated by group",
+            description = "Items (one per facility and location, a location-less group first) are ordered by"
+                    + " facilityId and location; each lists its open encounters, oldest first. `facilityId` narrows"
+                    + " it to one facility. `limit` counts groups (default 100, at most 1000); a group is never split"
+                    + " across pages.")
+    public Page<CensusGroup> census(@PathVariable("tenant") String tenant,
+                                    @RequestParam(name = "facilityId", required = false) String facilityId,
+                                    @Parameter(description = "1 to 1000 groups, default 100")
+                                    @RequestParam(name = "limit", required = false) Integer limit,
+                                    @RequestParam(name = "cursor", required = false) String cursor,
+                                    HttpServletRequest request) {
         UUID facility = facilityId == null || facilityId.isEmpty() ? null : uuid("facilityId", facilityId);
+        int size = Page.limit(limit);
+        CensusKey after = CensusKey.decode(Page.decode(cursor));
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), ENCOUNTERS);
-        String sql = "select facility_id, location, encounter_id, patient_id, encounter_class, started_at"
-                + " from {encounters}.census" + (facility == null ? "" : " where facility_id = ?")
-                + " order by facility_id, location nulls first, started_at, encounter_id";
-        Map<List<Object>, List<CensusEncounter>> groups = new LinkedHashMap<>();
-        read.jdbc().query(read.sql(sql), rs -> {
-            groups.computeIfAbsent(Arrays.asList(rs.getObject(1, UUID.class), rs.getString(2)),
-                    k -> new ArrayList<>()).add(new CensusEncounter(rs.getObject(3, UUID.class),
-                    rs.getObject(4, UUID.class), rs.getString(5), instant(rs, 6)));
-        }, facility == null ? new Object[0] : new Object[]{facility});
+        String order = "(facility_id, location is not null, coalesce(location, ''))";
+        List<String> conditions = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        if (after != null) {
+            conditions.add(order + " > (?, ?, ?)");
+            args.addAll(List.of(after.facilityId(), after.located(), after.location()));
+        }
+        if (facility != null) {
+            conditions.add("facility_id = ?");
+            args.add(facility);
+        }
+        String where = conditions.isEmpty() ? " where true" : " where " + String.join(" and ", conditions);
+        List<CensusKey> keys = read.jdbc().query(read.sql("select distinct facility_id, location is not null,"
+                        + " coalesce(location, '') from {encounters}.census" + where + " order by 1, 2, 3 limit ?"),
+                (rs, i) -> new CensusKey(rs.getObject(1, UUID.class), rs.getBoolean(2), rs.getString(3)),
+                java.util.stream.Stream.concat(args.stream(), java.util.stream.Stream.of(size + 1)).toArray());
+        if (keys.isEmpty()) {
+            return new Page<>(List.of(), null);
+        }
+        CensusKey last = keys.get(Math.min(keys.size(), size) - 1);
+        List<Object> upTo = new ArrayList<>(args);
+        upTo.addAll(List.of(last.facilityId(), last.located(), last.location()));
+        Map<CensusKey, List<CensusEncounter>> groups = new LinkedHashMap<>();
+        read.jdbc().query(read.sql("select facility_id, location is not null, coalesce(location, ''), encounter_id,"
+                + " patient_id, encounter_class, started_at from {encounters}.census" + where
+                + " and " + order + " <= (?, ?, ?)"
+                + " order by facility_id, location is not null, coalesce(location, ''), started_at, encounter_id"), rs -> {
+            groups.computeIfAbsent(new CensusKey(rs.getObject(1, UUID.class), rs.getBoolean(2), rs.getString(3)),
+                    k -> new ArrayList<>()).add(new CensusEncounter(rs.getObject(4, UUID.class),
+                    rs.getObject(5, UUID.class), rs.getString(6), instant(rs, 7)));
+        }, upTo.toArray());
         List<CensusGroup> items = new ArrayList<>();
-        groups.forEach((key, encounters) -> items.add(new CensusGroup((UUID) key.get(0), (String) key.get(1),
-                encounters.size(), encounters)));
-        return new Census(items);
+        groups.forEach((key, encounters) -> items.add(new CensusGroup(key.facilityId(),
+                key.located() ? key.location() : null, encounters.size(), encounters)));
+        return new Page<>(items, keys.size() > size ? Page.cursor(items.get(items.size() - 1).cursorKey()) : null);
     }
 
     private List<EncounterView> withLocations(Read read, List<EncounterView> encounters) {

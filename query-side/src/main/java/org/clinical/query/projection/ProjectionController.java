@@ -1,6 +1,9 @@
 package org.clinical.query.projection;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.clinical.infra.security.TenantAccess;
@@ -9,6 +12,7 @@ import org.clinical.infra.web.ConflictException;
 import org.clinical.infra.web.BadRequestException;
 import org.clinical.infra.web.NotFoundException;
 import org.clinical.infra.web.Page;
+import org.clinical.infra.web.StoredPosition;
 import org.clinical.projections.deadletter.DeadLetters;
 import org.clinical.projections.deadletter.DeadLetters.Letter;
 import org.clinical.projections.readmodel.Generations;
@@ -37,9 +41,11 @@ public class ProjectionController {
     private final ProjectionPositions positions;
     private final ProjectionRebuilds rebuilds;
     private final DeadLetters deadLetters;
+    private final StoredPosition stored;
 
     public ProjectionController(TenantAccess access, Generations generations, ProjectionPositions positions,
-                                ProjectionRebuilds rebuilds, DeadLetters deadLetters) {
+                                ProjectionRebuilds rebuilds, DeadLetters deadLetters, StoredPosition stored) {
+        this.stored = stored;
         this.access = access;
         this.generations = generations;
         this.positions = positions;
@@ -77,8 +83,9 @@ public class ProjectionController {
     @GetMapping
     @Operation(summary = "The tenant's projections: committed position, stream head, lag in events, rebuild "
             + "progress, and deadLetters: how many events the projection set aside because it could not apply them")
-    public Items<ProjectionStatus> list(@PathVariable("tenant") String tenantId) {
+    public Items<ProjectionStatus> list(@PathVariable("tenant") String tenantId, HttpServletRequest request) {
         Tenant tenant = access.require(tenantId);
+        stored.await(tenant, request.getHeader(StoredPosition.HEADER));
         long head = rebuilds.head(tenant);
         Map<String, Long> letters = deadLetters.counts(tenant);
         List<ProjectionStatus> items = generations.rows(tenant).stream().map(row -> {
@@ -93,6 +100,7 @@ public class ProjectionController {
     }
 
     @PostMapping("/{name}/rebuild")
+    @ApiResponse(responseCode = "202", description = "the rebuild, started; progress in the projection list")
     @Operation(summary = "Rebuild a projection from the first event into fresh tables (blue/green): reads keep "
             + "answering from the live tables until the rebuilt ones have caught up and are switched to in one "
             + "transaction; 202 at once, progress in the list; 404 unknown projection; 409 when one is running")
@@ -120,8 +128,10 @@ public class ProjectionController {
     public Page<Letter> deadLetters(@PathVariable("tenant") String tenantId, @PathVariable("name") String name,
                                     @Parameter(description = "1 to 1000, default 100")
                                     @RequestParam(name = "limit", required = false) Integer limit,
-                                    @RequestParam(name = "cursor", required = false) String cursor) {
+                                    @RequestParam(name = "cursor", required = false) String cursor,
+                                    HttpServletRequest request) {
         Tenant tenant = access.require(tenantId);
+        stored.await(tenant, request.getHeader(StoredPosition.HEADER));
         ReadModel model = model(name);
         int size = Page.limit(limit);
         long afterPosition = -2;

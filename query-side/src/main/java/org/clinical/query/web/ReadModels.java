@@ -3,7 +3,7 @@ package org.clinical.query.web;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.security.TenantAccess;
 import org.clinical.infra.tenant.Tenant;
-import org.clinical.infra.web.BadRequestException;
+import org.clinical.infra.web.StoredPosition;
 import org.clinical.infra.web.ProjectionsBehindException;
 import org.clinical.projections.readmodel.Generations;
 import org.clinical.projections.readmodel.ProjectionPositions;
@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  */
 public class ReadModels {
 
-    public static final String MIN_POSITION = "X-Min-Position";
+    public static final String MIN_POSITION = StoredPosition.HEADER;
 
     private final TenantAccess access;
     private final Generations generations;
@@ -55,15 +55,7 @@ public class ReadModels {
         if (header == null || header.isBlank()) {
             return;
         }
-        long position;
-        try {
-            position = Long.parseLong(header.trim());
-        } catch (NumberFormatException e) {
-            throw new BadRequestException(MIN_POSITION, "must be an event position as returned in X-Event-Position");
-        }
-        if (position < 0) {
-            throw new BadRequestException(MIN_POSITION, "must not be negative");
-        }
+        long position = StoredPosition.parse(header);
         try {
             if (!positions.await(tenant, projections, position, wait)) {
                 throw new ProjectionsBehindException(position);

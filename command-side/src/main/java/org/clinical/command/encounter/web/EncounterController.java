@@ -2,6 +2,7 @@ package org.clinical.command.encounter.web;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -71,6 +72,7 @@ public class EncounterController {
     }
 
     @PostMapping
+    @ApiResponse(responseCode = "201", description = "the encounter, started, with its version")
     @Operation(summary = "Start (admit) an encounter", description = "404 unknown patient or facility; 409 patient"
             + " merged or deceased, or already in an open IMP encounter when class is IMP")
     public ResponseEntity<Object> start(@PathVariable("tenant") String tenant,

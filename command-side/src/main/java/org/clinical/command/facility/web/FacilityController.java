@@ -1,6 +1,7 @@
 package org.clinical.command.facility.web;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -20,6 +21,7 @@ import org.clinical.events.facility.FacilityType;
 import org.clinical.events.facility.RegisterFacility;
 import org.clinical.infra.security.TenantAccess;
 import org.clinical.infra.tenant.Tenant;
+import org.clinical.infra.web.StoredPosition;
 import org.clinical.infra.tenant.TenantJdbc;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -42,12 +44,15 @@ public class FacilityController {
     private final TenantAccess access;
     private final TenantJdbc jdbc;
     private final EdgeClock clock;
+    private final StoredPosition stored;
 
-    public FacilityController(CommandEndpoint endpoint, TenantAccess access, TenantJdbc jdbc, EdgeClock clock) {
+    public FacilityController(CommandEndpoint endpoint, TenantAccess access, TenantJdbc jdbc, EdgeClock clock,
+                              StoredPosition stored) {
         this.endpoint = endpoint;
         this.access = access;
         this.jdbc = jdbc;
         this.clock = clock;
+        this.stored = stored;
     }
 
     public record RegisterFacilityRequest(@NotBlank @Line @Size(max = Limits.CODE) String code,
@@ -64,6 +69,7 @@ public class FacilityController {
     }
 
     @PostMapping
+    @ApiResponse(responseCode = "201", description = "the facility, registered")
     @Operation(summary = "Register a facility (hospital, clinic or lab); 409 if its code exists in the tenant")
     public ResponseEntity<Object> register(@PathVariable("tenant") String tenant,
                                            @Valid @RequestBody RegisterFacilityRequest body,
@@ -80,8 +86,10 @@ public class FacilityController {
                     + " statistics by facility); any other token answers 403. Registering one needs admin.")
     public Page<FacilityView> list(@PathVariable("tenant") String tenantId,
                                    @RequestParam(name = "limit", required = false) Integer limit,
-                                   @RequestParam(name = "cursor", required = false) String cursor) {
+                                   @RequestParam(name = "cursor", required = false) String cursor,
+                                   HttpServletRequest request) {
         Tenant tenant = access.require(tenantId);
+        stored.await(tenant, request.getHeader(StoredPosition.HEADER));
         int size = Page.limit(limit);
         String after = Page.decode(cursor);
         var rows = jdbc.jdbc(tenant).query("select facility_id, code, name, type, beds, registered_at from "

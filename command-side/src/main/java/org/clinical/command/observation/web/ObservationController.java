@@ -1,6 +1,7 @@
 package org.clinical.command.observation.web;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -90,6 +91,7 @@ public class ObservationController {
     }
 
     @PostMapping
+    @ApiResponse(responseCode = "201", description = "the observation, recorded, with its version")
     @Operation(summary = "Record an observation (vital sign, lab result, panel)", description = "404 unknown"
             + " patient or encounter; 409 encounter cancelled, of another patient, or patient merged")
     public ResponseEntity<Object> record(@PathVariable("tenant") String tenant,
@@ -101,6 +103,7 @@ public class ObservationController {
     }
 
     @PostMapping("/batch")
+    @ApiResponse(responseCode = "201", description = "every observation, recorded, in request order")
     @Operation(summary = "Record up to 1,000 observations, all or nothing, in one transaction",
             description = "Results in request order. The first refused observation refuses the batch; the"
                     + " problem's detail names it as observations[i].")

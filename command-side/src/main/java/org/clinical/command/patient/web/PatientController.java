@@ -1,6 +1,7 @@
 package org.clinical.command.patient.web;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -102,6 +103,7 @@ public class PatientController {
     }
 
     @PostMapping
+    @ApiResponse(responseCode = "201", description = "the patient, registered, with its version")
     @Operation(summary = "Register a patient; 409 if the MRN is taken in the tenant")
     public ResponseEntity<Object> register(@PathVariable("tenant") String tenant,
                                            @Valid @RequestBody RegisterPatientRequest body,

@@ -1,6 +1,7 @@
 package org.clinical.command.tenant.web;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -25,6 +26,7 @@ import org.clinical.infra.tenant.TenantClaims;
 import org.clinical.infra.tenant.TenantRegistry;
 import org.clinical.infra.tenant.UnknownTenantException;
 import org.clinical.infra.web.BadRequestException;
+import org.clinical.infra.web.StoredPosition;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -57,9 +59,12 @@ public class TenantController {
     private final TenantAccess access;
     private final Regions regions;
     private final EdgeClock clock;
+    private final StoredPosition stored;
 
     public TenantController(CommandEndpoint endpoint, TenantActivation activation, TenantRegistry registry,
-                            TenantClaims claims, TenantAccess access, Regions regions, EdgeClock clock) {
+                            TenantClaims claims, TenantAccess access, Regions regions, EdgeClock clock,
+                            StoredPosition stored) {
+        this.stored = stored;
         this.endpoint = endpoint;
         this.claims = claims;
         this.activation = activation;
@@ -84,6 +89,7 @@ public class TenantController {
     }
 
     @PostMapping
+    @ApiResponse(responseCode = "201", description = "the tenant, created")
     @Operation(summary = "Create a tenant with its own event store schema in its region's database",
             description = "Needs the admin role with \"*\" in tenants. 201 with the tenant; 409 if the id exists in"
                     + " any region; 400 for an unknown region, or for a reserved id (`tenants`, `regions`: paths of"
@@ -149,8 +155,8 @@ public class TenantController {
 
     @GetMapping("/{tenant}")
     @Operation(summary = "A tenant: id, name, region and creation time")
-    public TenantView get(@PathVariable("tenant") String tenantId) {
-        access.require(tenantId);
+    public TenantView get(@PathVariable("tenant") String tenantId, HttpServletRequest request) {
+        stored.await(access.require(tenantId), request.getHeader(StoredPosition.HEADER));
         return registry.find(tenantId).map(TenantView::of).orElseThrow(() -> new UnknownTenantException(tenantId));
     }
 }
