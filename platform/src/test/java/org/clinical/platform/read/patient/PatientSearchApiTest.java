@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,6 +79,10 @@ class PatientSearchApiTest extends PlatformTest {
         assertBadParameter(tenant, "name=a+b+c+d+e+f+g+h+i", "name");
     }
 
+    /**
+     * Between every two pages two more patients register: one whose name sorts before every page walked so far
+     * (an offset would then repeat a patient) and one after them all. The cursor keeps the walk in order.
+     */
     @Test
     void a_walk_through_the_pages_loses_and_repeats_no_patient_while_others_register() {
         String tenant = newTenant();
@@ -91,33 +94,32 @@ class PatientSearchApiTest extends PlatformTest {
             before.add(r.body().get("patientId").asText());
             position = r.position();
         }
-        AtomicBoolean walking = new AtomicBoolean(true);
-        Thread inserts = new Thread(() -> {
-            for (int i = 0; walking.get() && i < 200; i++) {
-                registerRaw(tenant, "MRN-NEW-" + i, "Walker", "[\"New" + i + "\"]", "1980-01-01");
-            }
-        });
-        inserts.start();
         List<String> walked = new ArrayList<>();
+        List<String> givenNames = new ArrayList<>();
         String cursor = null;
+        int pages = 0;
         do {
             Api.Response page = api.get("/api/v1/" + tenant + "/patients?name=walker&limit=4"
                             + (cursor == null ? "" : "&cursor=" + cursor))
                     .token(CLINICIAN).header("X-Min-Position", String.valueOf(position)).send();
             assertThat(page.status()).as(page.toString()).isEqualTo(200);
             assertThat(page.body().get("items").size()).isLessThanOrEqualTo(4);
-            page.body().get("items").forEach(item -> walked.add(item.get("patientId").asText()));
+            page.body().get("items").forEach(item -> {
+                walked.add(item.get("patientId").asText());
+                givenNames.add(item.at("/name/given/0").asText().toLowerCase(java.util.Locale.ROOT));
+            });
             cursor = page.body().get("nextCursor").isNull() ? null : page.body().get("nextCursor").asText();
-        } while (cursor != null);
-        walking.set(false);
-        try {
-            inserts.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+            registerRaw(tenant, "MRN-A" + pages, "Walker", "[\"Aa" + pages + "\"]", "1980-01-01");
+            position = registerRaw(tenant, "MRN-Z" + pages, "Walker", "[\"Zz" + pages + "\"]", "1980-01-01")
+                    .position();
+            pages++;
+        } while (cursor != null && pages < 100);
 
         assertThat(walked).doesNotHaveDuplicates();
         assertThat(walked).containsAll(before);
+        assertThat(givenNames).isSorted();
+        assertThat(givenNames).noneMatch(g -> g.startsWith("aa"));
+        assertThat(pages).isBetween(8, 99);
     }
 
     private void assertBadParameter(String tenant, String query, String field) {
