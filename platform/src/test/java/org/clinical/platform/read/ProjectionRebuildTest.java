@@ -219,14 +219,14 @@ class ProjectionRebuildTest extends PlatformTest {
                 .json(heartRate(patient, encounter, 88)).send();
         long position = recorded.position();
 
-        JsonNode summary = read("/api/v1/" + tenant + "/patients/" + patient, position).body();
+        JsonNode summary = readRetrying("/api/v1/" + tenant + "/patients/" + patient, position);
         assertThat(summary.get("mrn").asText()).isEqualTo("MRN-AFTER");
         assertThat(summary.at("/openEncounter/encounterId").asText()).isEqualTo(encounter);
         assertThat(summary.at("/latestVitals/0/value/quantity/value").asInt()).isEqualTo(88);
-        assertThat(read("/api/v1/" + tenant + "/patients?mrn=MRN-AFTER", position).body().at("/items/0/patientId")
+        assertThat(readRetrying("/api/v1/" + tenant + "/patients?mrn=MRN-AFTER", position).at("/items/0/patientId")
                 .asText()).isEqualTo(patient);
-        assertThat(read("/api/v1/" + tenant + "/census", position).body().toString()).contains(encounter);
-        assertThat(read("/api/v1/" + tenant + "/patients/" + patient + "/observations", position).body()
+        assertThat(readRetrying("/api/v1/" + tenant + "/census", position).toString()).contains(encounter);
+        assertThat(readRetrying("/api/v1/" + tenant + "/patients/" + patient + "/observations", position)
                 .at("/items/0/observationId").asText()).isEqualTo(recorded(recorded));
         awaitCaughtUp(tenant);
         assertThat(queryLong("select count(*) from " + liveSchema(tenant, "probe") + ".probe_patient where mrn = ?",
@@ -297,24 +297,14 @@ class ProjectionRebuildTest extends PlatformTest {
         assertThat(found.at("/items/0/patientId").asText()).as(found.toString()).isEqualTo(patient);
     }
 
-    /**
-     * Reads at the position; a 503 (projections behind, as while a rebuilt generation is switched to) is retried
-     * as its Retry-After says, for at most 15 s. Any other answer than 200 fails.
-     */
+    /** Reads at a command's position, waiting for the projections if need be; any answer but 200 fails. */
     private JsonNode readRetrying(String path, long position) {
-        Instant deadline = Instant.now().plusSeconds(15);
-        while (true) {
-            Api.Response response = api.get(path).token(CLINICIAN).header("X-Min-Position", Long.toString(position))
-                    .send();
-            if (response.status() != 503) {
-                assertThat(response.status()).as("GET %s: %s", path, response).isEqualTo(200);
-                return response.body();
-            }
-            assertThat(Instant.now()).as("GET %s at %d: %s", path, position, response).isBefore(deadline);
-            LockSupport.parkNanos(Duration.ofSeconds(Long.parseLong(response.header("Retry-After"))).toNanos());
-        }
+        Api.Response response = AtPosition.get(api, path, CLINICIAN, position);
+        assertThat(response.status()).as("GET %s: %s", path, response).isEqualTo(200);
+        return response.body();
     }
 
+    /** Reads at a position the projections have reached already: no 503, nothing but 200. */
     private Api.Response read(String path, long position) {
         Api.Response response = api.get(path).token(CLINICIAN).header("X-Min-Position", Long.toString(position))
                 .send();

@@ -1,6 +1,7 @@
 package org.clinical.platform.read.observation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.clinical.platform.read.AtPosition;
 import org.clinical.platform.support.Api;
 import org.junit.jupiter.api.Test;
 
@@ -75,8 +76,8 @@ class ObservationRebuildTest extends ObservationReadsSupport {
         parts.put("lab", ok(stats(tenant, "?code=2345-7", position)));
         parts.put("heart rate by facility", ok(stats(tenant, "?code=8867-4&groupBy=facility", position)));
         parts.put("heart rate", ok(stats(tenant, "?code=8867-4", position)));
-        parts.put("vitals", ok(api.get("/api/v1/" + tenant + "/patients/" + patient + "/vitals/latest")
-                .token(CLINICIAN).header("X-Min-Position", Long.toString(position)).send()));
+        parts.put("vitals", ok(AtPosition.get(api, "/api/v1/" + tenant + "/patients/" + patient + "/vitals/latest",
+                CLINICIAN, position)));
         String schema = liveSchema(tenant, "observations");
         parts.put("observation rows", rows(schema + ".observation", ""));
         parts.put("latest_vital rows", rows(schema + ".latest_vital", ""));
