@@ -50,7 +50,8 @@ class AnalystRoleTest extends PlatformTest {
             assertThat(rows(st, "select facility_id, location, open_encounters from " + a + ".census"))
                     .containsExactly(fixture.facility + "|Ward 1|1");
             assertThat(rows(st, "select observation_id, status, value_num::int from " + a + ".observations"))
-                    .containsExactlyInAnyOrder(fixture.amended + "|amended|81", fixture.inError + "|entered-in-error|90");
+                    .containsExactlyInAnyOrder(fixture.amended + "|amended|81",
+                            fixture.inError + "|entered-in-error|90");
             assertThat(rows(st, "select code, day, facility_id, count, sum::int, min::int, max::int, mean::int from "
                     + a + ".observation_daily_stats"))
                     .containsExactly("8867-4|2025-03-01|" + fixture.facility + "|1|81|81|81|81");

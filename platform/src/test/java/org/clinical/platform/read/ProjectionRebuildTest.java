@@ -243,7 +243,8 @@ class ProjectionRebuildTest extends PlatformTest {
                 boolean vital = n % 2 == 0;
                 items.add("""
                         {"patientId": "%s", "code": {"system": "http://loinc.org", "code": "%s"}, "category": "%s",
-                         "effectiveAt": "2025-02-%02dT%02d:%02d:00Z", "value": {"quantity": {"value": %d, "unit": "%s"}}}"""
+                         "effectiveAt": "2025-02-%02dT%02d:%02d:00Z",
+                         "value": {"quantity": {"value": %d, "unit": "%s"}}}"""
                         .formatted(patients.get(n % patients.size()), vital ? "8867-4" : "2345-7",
                                 vital ? "vital-signs" : "laboratory", 1 + n % 28, n / 28 % 24, n / 672 % 60,
                                 50 + n % 90, vital ? "/min" : "mg/dL"));

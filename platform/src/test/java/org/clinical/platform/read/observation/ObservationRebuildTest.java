@@ -101,7 +101,8 @@ class ObservationRebuildTest extends ObservationReadsSupport {
     private void awaitGeneration(String tenant, int generation) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (true) {
-            for (JsonNode item : api.get("/api/v1/" + tenant + "/projections").token(ADMIN).send().body().get("items")) {
+            JsonNode items = api.get("/api/v1/" + tenant + "/projections").token(ADMIN).send().body().get("items");
+            for (JsonNode item : items) {
                 if (item.get("name").asText().equals("observations") && item.get("generation").asInt() == generation
                         && !item.get("rebuilding").asBoolean()) {
                     return;

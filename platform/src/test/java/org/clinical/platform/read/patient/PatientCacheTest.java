@@ -1,6 +1,7 @@
 package org.clinical.platform.read.patient;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.clinical.platform.read.AtPosition;
 import org.clinical.platform.support.Api;
 import org.clinical.platform.support.PlatformTest;
 import org.clinical.platform.support.TestRedis;
@@ -122,13 +123,11 @@ class PatientCacheTest extends PlatformTest {
     }
 
     private Api.Response summary(String tenant, String id, long position) {
-        return api.get("/api/v1/" + tenant + "/patients/" + id).token(CLINICIAN)
-                .header("X-Min-Position", String.valueOf(position)).send();
+        return AtPosition.get(api, "/api/v1/" + tenant + "/patients/" + id, CLINICIAN, position);
     }
 
     private Api.Response vitals(String tenant, String id, long position) {
-        return api.get("/api/v1/" + tenant + "/patients/" + id + "/vitals/latest").token(CLINICIAN)
-                .header("X-Min-Position", String.valueOf(position)).send();
+        return AtPosition.get(api, "/api/v1/" + tenant + "/patients/" + id + "/vitals/latest", CLINICIAN, position);
     }
 
     private static String key(String tenant, int epoch, String patientId, String part) {
