@@ -23,7 +23,7 @@ public class ProbeProjection extends Projection {
     public static final String NAME = "probe";
     public static final String FAIL_ONCE = "FAIL-ONCE";
     public static final AtomicInteger FAILURES = new AtomicInteger();
-    static final ReadModel READ_MODEL = new ReadModel(NAME, "readmodel/probe.sql", "readmodel/probe-views.sql");
+    static final ReadModel READ_MODEL = new ReadModel(NAME, "readmodel/probe.sql", null);
 
     public ProbeProjection(ProjectionSupport support) {
         super(READ_MODEL, support);

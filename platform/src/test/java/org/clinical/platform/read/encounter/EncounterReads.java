@@ -1,5 +1,6 @@
 package org.clinical.platform.read.encounter;
 
+import org.clinical.platform.read.AtPosition;
 import org.clinical.platform.support.Api;
 import org.clinical.platform.support.PlatformTest;
 
@@ -38,8 +39,9 @@ abstract class EncounterReads extends PlatformTest {
         return answer.position();
     }
 
+    /** A read at the position (a 503 is asked again, see {@link AtPosition}); 200, 400 or 404. */
     protected Api.Response read(String path, String token, long position) {
-        Api.Response answer = api.get(path).token(token).header("X-Min-Position", Long.toString(position)).send();
+        Api.Response answer = AtPosition.get(api, path, token, position);
         assertThat(answer.status()).as(answer.toString()).isIn(200, 400, 404);
         return answer;
     }

@@ -1,6 +1,7 @@
 package org.clinical.platform.read.observation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.clinical.platform.read.AtPosition;
 import org.clinical.platform.support.Api;
 import org.clinical.platform.support.PlatformTest;
 
@@ -55,9 +56,10 @@ abstract class ObservationReadsSupport extends PlatformTest {
         return response;
     }
 
+    /** The patient's observations at the position (a 503 is asked again, see {@link AtPosition}). */
     Api.Response list(String tenant, String patientId, String query, long minPosition) {
-        return api.get("/api/v1/" + tenant + "/patients/" + patientId + "/observations" + query).token(CLINICIAN)
-                .header("X-Min-Position", String.valueOf(minPosition)).send();
+        return AtPosition.get(api, "/api/v1/" + tenant + "/patients/" + patientId + "/observations" + query,
+                CLINICIAN, minPosition);
     }
 
     List<JsonNode> items(Api.Response response) {
@@ -67,9 +69,10 @@ abstract class ObservationReadsSupport extends PlatformTest {
         return items;
     }
 
+    /** Statistics at the position (a 503 is asked again, see {@link AtPosition}). */
     Api.Response stats(String tenant, String query, long minPosition) {
-        return api.get("/api/v1/" + tenant + "/analytics/observations/stats" + query).token(ANALYST)
-                .header("X-Min-Position", String.valueOf(minPosition)).send();
+        return AtPosition.get(api, "/api/v1/" + tenant + "/analytics/observations/stats" + query, ANALYST,
+                minPosition);
     }
 
     static List<String> ids(List<JsonNode> items) {

@@ -1,6 +1,7 @@
 package org.clinical.platform.read.patient;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.clinical.platform.read.AtPosition;
 import org.clinical.platform.support.Api;
 import org.clinical.platform.support.PlatformTest;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,9 @@ class PatientReadApiTest extends PlatformTest {
         assertThat(body.at("/address/city").asText()).isEqualTo("Zürich");
         assertThat(body.get("version").asLong()).isEqualTo(1);
         assertThat(body.has("openEncounter")).isTrue();
+        assertThat(body.get("openEncounter").isNull()).as("no encounter yet").isTrue();
         assertThat(body.get("latestVitals").isArray()).isTrue();
+        assertThat(body.get("latestVitals")).as("no vital sign yet").isEmpty();
     }
 
     @Test
@@ -106,10 +109,11 @@ class PatientReadApiTest extends PlatformTest {
         Api.Response registered = post(tenant, "/patients", patientBody("MRN-1"));
         String id = registered.body().get("patientId").asText();
 
-        Api.Response vitals = api.get("/api/v1/" + tenant + "/patients/" + id + "/vitals/latest").token(CLINICIAN)
-                .header("X-Min-Position", String.valueOf(registered.position())).send();
+        Api.Response vitals = AtPosition.get(api, "/api/v1/" + tenant + "/patients/" + id + "/vitals/latest",
+                CLINICIAN, registered.position());
         assertThat(vitals.status()).as(vitals.toString()).isEqualTo(200);
         assertThat(vitals.body().get("items").isArray()).isTrue();
+        assertThat(vitals.body().get("items")).as("no vital sign yet").isEmpty();
 
         assertProblem(api.get("/api/v1/" + tenant + "/patients/" + UUID.randomUUID() + "/vitals/latest")
                 .token(CLINICIAN).send(), 404);
@@ -141,7 +145,6 @@ class PatientReadApiTest extends PlatformTest {
     }
 
     private Api.Response summary(String tenant, String id, long position) {
-        return api.get("/api/v1/" + tenant + "/patients/" + id).token(CLINICIAN)
-                .header("X-Min-Position", String.valueOf(position)).send();
+        return AtPosition.get(api, "/api/v1/" + tenant + "/patients/" + id, CLINICIAN, position);
     }
 }
