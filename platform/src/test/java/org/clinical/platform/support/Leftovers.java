@@ -24,10 +24,10 @@ import java.util.regex.Pattern;
  *     {@code clinical_fault_<run>_<random>}, even with connections left;</li>
  * <li>the analyst roles of tenants no database holds any more ({@link AnalystRoles#orphans}).</li>
  * </ol>
- * Databases named the way they were before names carried their run ({@code clinical_test_<random>},
- * {@code clinical_fault_<seconds>_<random>}) go once nobody is connected to them and their files have not
- * changed for an hour, and so do the Redis logs of those runs ({@code test-redis-<port>.log} in
- * {@code java.io.tmpdir}). Nothing else is touched: not other names, nor a process that is not the very one a
+ * Databases whose run this host cannot judge, another host's (a shared PostgreSQL) or named the way they were
+ * before names carried their run ({@code clinical_test_<random>}, {@code clinical_fault_<seconds>_<random>}),
+ * go once nobody is connected to them and their files have not changed for an hour; so do the Redis logs of
+ * those older runs ({@code test-redis-<port>.log} in {@code java.io.tmpdir}). Nothing else is touched: not other names, nor a process that is not the very one a
  * test recorded.
  */
 public final class Leftovers {
@@ -107,11 +107,8 @@ public final class Leftovers {
                      + " where a.datname = d.datname) from pg_database d"
                      + " where datname like 'clinical\\_test\\_%' or datname like 'clinical\\_fault\\_%'")) {
             while (rs.next()) {
-                String database = rs.getString(1);
-                Matcher owned = OWNED.matcher(database);
-                if (owned.matches() ? TestRun.isOver(owned.group(1))
-                        : UNOWNED.matcher(database).matches() && !rs.getBoolean(2) && unchangedForAnHour(cluster, database)) {
-                    gone.add(database);
+                if (isLeftover(cluster, rs.getString(1), rs.getBoolean(2))) {
+                    gone.add(rs.getString(1));
                 }
             }
         }
@@ -119,6 +116,15 @@ public final class Leftovers {
             execute(cluster, "drop database if exists " + database + " with (force)");
         }
         return gone;
+    }
+
+    private static boolean isLeftover(Connection cluster, String database, boolean connected) {
+        Matcher owned = OWNED.matcher(database);
+        if (owned.matches() && TestRun.isThisHosts(owned.group(1))) {
+            return TestRun.isOver(owned.group(1));
+        }
+        return (owned.matches() || UNOWNED.matcher(database).matches()) && !connected
+                && unchangedForAnHour(cluster, database);
     }
 
     /** When the database's directory last changed (a relation made or dropped, a new connection's cache file). */

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a killed run left is removed, and nothing of a run going on: the killed run is played by a process that
- * has ended (its id and start make the run's id), the run going on by this JVM, another host's run by a name
- * with another host's hash.
+ * has ended (its id and start make the run's id), the run going on by this JVM, another host's run (which this
+ * host cannot judge, and which was used within the hour) by a name with another host's hash.
  */
 class LeftoversTest {
 

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /**
  * This JVM as the owner of what its tests make outside it: databases, redis-servers and platforms in child
  * processes, log files. Each of them carries the run's {@link #ID}, {@code <host>_<pid>_<start>} (a hash of the
- * host name, the JVM's process id and its start in epoch seconds), in its name or in the run's
+ * host's name and process-id namespace, the JVM's process id and its start in epoch seconds), in its name or in the run's
  * {@link #dir() directory}. The one rule for leftovers: a run is over when no process with that id and that
  * start lives on this host any more, and only what belongs to a run that is over is removed
  * ({@link Leftovers}). So runs going on at the same time on one machine (a developer's and CI's, the surefire
@@ -63,10 +63,14 @@ public final class TestRun {
      */
     public static boolean isOver(String id) {
         Matcher m = ID_FORMAT.matcher(id);
-        if (!m.matches() || !m.group(1).equals(HOST)) {
-            return false;
-        }
-        return !isRunning(Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
+        return m.matches() && m.group(1).equals(HOST)
+                && !isRunning(Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
+    }
+
+    /** Whether the id is a run id of this host, whose processes this JVM can see. */
+    static boolean isThisHosts(String id) {
+        Matcher m = ID_FORMAT.matcher(id);
+        return m.matches() && m.group(1).equals(HOST);
     }
 
     /** Whether the process of this id is alive and started then (unknown starts count as a match). */
@@ -134,12 +138,18 @@ public final class TestRun {
                 });
     }
 
-    /** The kernel's host name where there is one (no name lookup, which can take seconds), else Java's. */
+    /**
+     * The kernel's host name and process-id namespace where there are (no name lookup, which can take seconds),
+     * else Java's host name: a container with the host's name (host networking) sees other process ids.
+     */
     private static String host() {
         String name;
         try {
             Path kernel = Path.of("/proc/sys/kernel/hostname");
-            name = Files.isReadable(kernel) ? Files.readString(kernel).trim() : InetAddress.getLocalHost().getHostName();
+            Path pids = Path.of("/proc/self/ns/pid");
+            name = Files.isReadable(kernel)
+                    ? Files.readString(kernel).trim() + (Files.exists(pids) ? Files.readSymbolicLink(pids) : "")
+                    : InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             name = "localhost";
         }
