@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * Databases whose run this host cannot judge, another host's (a shared PostgreSQL) or named the way they were
  * before names carried their run ({@code clinical_test_<random>}, {@code clinical_fault_<seconds>_<random>}),
  * go once nobody is connected to them and their files have not changed for an hour; so do the Redis logs of
- * those older runs ({@code test-redis-<port>.log} in {@code java.io.tmpdir}). Nothing else is touched: not other names, nor a process that is not the very one a
- * test recorded.
+ * those older runs ({@code test-redis-<port>.log} in {@code java.io.tmpdir}). Nothing else is touched: not
+ * other names, nor a process that is not the very one a test recorded.
  */
 public final class Leftovers {
 

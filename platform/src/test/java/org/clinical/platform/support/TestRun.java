@@ -16,12 +16,12 @@ import java.util.regex.Pattern;
 /**
  * This JVM as the owner of what its tests make outside it: databases, redis-servers and platforms in child
  * processes, log files. Each of them carries the run's {@link #ID}, {@code <host>_<pid>_<start>} (a hash of the
- * host's name and process-id namespace, the JVM's process id and its start in epoch seconds), in its name or in the run's
- * {@link #dir() directory}. The one rule for leftovers: a run is over when no process with that id and that
- * start lives on this host any more, and only what belongs to a run that is over is removed
+ * host's name and process-id namespace, the JVM's process id and its start in epoch seconds), in its name or
+ * in the run's {@link #dir() directory}. The one rule for leftovers: a run is over when no process with that
+ * id and that start lives on this host any more, and only what belongs to a run that is over is removed
  * ({@link Leftovers}). So runs going on at the same time on one machine (a developer's and CI's, the surefire
- * and failsafe JVMs) never touch each other's, a reused process id does not keep a dead run alive, and
- * another host's runs on a shared PostgreSQL are never judged.
+ * and failsafe JVMs) never touch each other's, and a reused process id does not keep a dead run alive. Another
+ * host's runs on a shared PostgreSQL cannot be judged here: their databases go only once long unused.
  * <p>
  * At a normal exit the run removes its own once the application in this JVM has shut down: the
  * {@link #atExit} actions, then the processes still {@link TestProcesses tracked}, then its directory.
