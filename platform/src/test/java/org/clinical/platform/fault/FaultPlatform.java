@@ -1,6 +1,8 @@
 package org.clinical.platform.fault;
 
 import org.clinical.platform.support.Api;
+import org.clinical.platform.support.TestProcesses;
+import org.clinical.platform.support.TestRun;
 import org.clinical.platform.support.Tokens;
 
 import java.io.File;
@@ -19,7 +21,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The packaged platform ({@code target/clinical-platform.jar}, see {@link PlatformLaunch}) as a child process
  * of the test, on the same JDK, with its own database, Redis and port and an in-process Kafka broker; its
- * output goes to a file under {@code target/fault-tests}. {@link #kill} is {@code kill -9}; {@link #start} starts it again on the same port.
+ * output goes to a file under {@code target/fault-tests} ({@link FaultLogs}). {@link #kill} is {@code kill -9};
+ * {@link #start} starts it again on the same port. Each start has a temporary directory of its own (the Kafka
+ * broker's data), deleted when it stops; the process is {@link TestProcesses tracked}, so a later run stops it
+ * if this JVM is killed.
  */
 final class FaultPlatform implements AutoCloseable {
 
@@ -30,9 +35,11 @@ final class FaultPlatform implements AutoCloseable {
     private final File dir;
     private final File log;
     private Process process;
+    private File tmp;
     private int starts;
 
     FaultPlatform(FaultDatabase database, String redisUrl, File dir) {
+        FaultLogs.claim(dir);
         this.database = database;
         this.redisUrl = redisUrl;
         this.dir = dir;
@@ -42,7 +49,7 @@ final class FaultPlatform implements AutoCloseable {
     /** Starts the jar and answers once it serves authenticated requests; answers how long that took. */
     Duration start() {
         long started = System.nanoTime();
-        File tmp = new File(dir, "tmp-" + port + "-" + starts++);
+        tmp = new File(dir, "tmp-" + port + "-" + starts++);
         tmp.mkdirs();
         ProcessBuilder builder = new ProcessBuilder(PlatformLaunch.command(this, tmp))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
@@ -59,8 +66,7 @@ final class FaultPlatform implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the platform", e);
         }
-        ProcessHandle child = process.toHandle();
-        Runtime.getRuntime().addShutdownHook(new Thread(child::destroyForcibly, "kill-fault-platform"));
+        TestProcesses.track(process);
         awaitReady(Duration.ofSeconds(90));
         return Duration.ofNanos(System.nanoTime() - started);
     }
@@ -73,7 +79,7 @@ final class FaultPlatform implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        PlatformLaunch.stopped(this);
+        stopped();
     }
 
     boolean alive() {
@@ -107,7 +113,22 @@ final class FaultPlatform implements AutoCloseable {
                 kill();
             }
         }
+        stopped();
+    }
+
+    private void stopped() {
         PlatformLaunch.stopped(this);
+        if (process == null || process.isAlive()) {
+            return; // still tracked: killed at exit, or by a later run
+        }
+        TestProcesses.untrack(process);
+        if (tmp != null) {
+            try {
+                TestRun.deleteTree(tmp.toPath());
+            } catch (IOException e) {
+                System.err.println("could not delete " + tmp + ": " + e);
+            }
+        }
     }
 
     private void awaitReady(Duration timeout) {

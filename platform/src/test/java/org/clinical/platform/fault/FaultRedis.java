@@ -1,5 +1,7 @@
 package org.clinical.platform.fault;
 
+import org.clinical.platform.support.TestProcesses;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A redis-server of one fault test's own on a free port, keeping nothing on disk. {@link #stop} and
  * {@link #start} are a real outage (it comes back empty); {@link #pause} and {@link #resume} (SIGSTOP, SIGCONT)
- * make it unreachable while it keeps its entries, as a network partition would.
+ * make it unreachable while it keeps its entries, as a network partition would. Its log is with the test's
+ * ({@link FaultLogs}); the process is {@link TestProcesses tracked}, so a later run stops it if this JVM is killed.
  */
 final class FaultRedis implements AutoCloseable {
 
@@ -25,6 +28,7 @@ final class FaultRedis implements AutoCloseable {
     private Process process;
 
     FaultRedis(File logDir) {
+        FaultLogs.claim(logDir);
         this.log = new File(logDir, "redis-" + port + ".log");
         start();
     }
@@ -41,8 +45,7 @@ final class FaultRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start redis-server", e);
         }
-        ProcessHandle child = process.toHandle();
-        Runtime.getRuntime().addShutdownHook(new Thread(child::destroyForcibly, "kill-fault-redis"));
+        TestProcesses.track(process);
         Instant deadline = Instant.now().plusSeconds(10);
         while (!accepts()) {
             if (Instant.now().isAfter(deadline) || !process.isAlive()) {
@@ -65,6 +68,7 @@ final class FaultRedis implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        TestProcesses.untrack(process);
         process = null;
     }
 

@@ -1,12 +1,14 @@
 package org.clinical.platform.fault;
 
+import org.clinical.platform.support.TestRun;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class PlatformLaunch {
 
     private static final File JAR = new File(System.getProperty("clinical.fault.jar", "target/clinical-platform.jar"));
+    private static final String PARTIAL = ".partial-";
     private static Path extracted;
     private static FaultPlatform dumping;
 
@@ -50,29 +53,51 @@ final class PlatformLaunch {
         }
     }
 
+    /**
+     * Extracts into a directory of this run's, moved to its final name once complete: a run killed while it
+     * extracts leaves no half extract that later runs would start, only a directory a later run deletes.
+     */
     private static Path extracted() {
         if (extracted != null) {
             return extracted;
         }
         Path dir = JAR.getAbsoluteFile().toPath().resolveSibling("fault-app-" + JAR.lastModified() + "-" + JAR.length());
-        if (!dir.resolve(JAR.getName()).toFile().isFile()) {
-            deleteEarlierExtracts(dir);
+        deleteLeftovers(dir);
+        if (!Files.isDirectory(dir)) {
+            Path partial = dir.resolveSibling(dir.getFileName() + PARTIAL + TestRun.ID);
             run(List.of(java(), "-Djarmode=tools", "-jar", JAR.getAbsolutePath(), "extract", "--destination",
-                    dir.toString()));
+                    partial.toString()));
+            try {
+                Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                if (!Files.isDirectory(dir)) {
+                    throw new UncheckedIOException(e);
+                }
+                delete(partial); // another run's extract was complete first
+            }
         }
         extracted = dir;
         return dir;
     }
 
-    /** Extracts of earlier builds of the jar (about 200 MB each). */
-    private static void deleteEarlierExtracts(Path current) {
-        File[] earlier = current.getParent().toFile().listFiles(f -> f.getName().startsWith("fault-app-"));
-        for (File dir : earlier == null ? new File[0] : earlier) {
-            try (var files = Files.walk(dir.toPath())) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+    /** Extracts of earlier builds of the jar (about 200 MB each) and partial ones of runs that are over. */
+    private static void deleteLeftovers(Path current) {
+        File[] dirs = current.getParent().toFile().listFiles(f -> f.getName().startsWith("fault-app-"));
+        for (File dir : dirs == null ? new File[0] : dirs) {
+            String name = dir.getName();
+            boolean partial = name.contains(PARTIAL);
+            if (partial ? TestRun.isOver(name.substring(name.indexOf(PARTIAL) + PARTIAL.length()))
+                    : !dir.toPath().equals(current)) {
+                delete(dir.toPath());
             }
+        }
+    }
+
+    private static void delete(Path dir) {
+        try {
+            TestRun.deleteTree(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,10 +1,14 @@
 package org.clinical.platform.support;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The analyst roles of the tenants in one test database (one analytics schema {@code a_<t>} each): they belong
@@ -25,5 +29,50 @@ public final class AnalystRoles {
             }
         }
         return roles;
+    }
+
+    /**
+     * The analyst roles (the platform's, which cannot log in) whose tenant no database of the cluster holds: no
+     * database has its analytics schema, as when a test database was dropped without its roles. Every other
+     * database's tenants keep theirs, the dev database's ({@code bin/run}) and other runs' included; when one
+     * database cannot be looked into, its tenants are unknown and no role is an orphan.
+     * <p>
+     * The roles are listed before the databases: the platform makes a tenant's role and schema in one
+     * transaction, so a role listed has its schema in a database listed after, however new.
+     */
+    static List<String> orphans(Connection cluster, String hostUrl, String user) throws SQLException {
+        Set<String> orphans = new TreeSet<>(column(cluster, "select rolname from pg_roles"
+                + " where rolname like 'clinical\\_analyst\\_%' and not rolcanlogin"));
+        if (orphans.isEmpty()) {
+            return List.of();
+        }
+        for (String database : column(cluster, "select datname from pg_database where datname <> 'template0'")) {
+            try {
+                orphans.removeAll(of(hostUrl + URLEncoder.encode(database, StandardCharsets.UTF_8), user));
+            } catch (SQLException e) {
+                if (!column(cluster, "select datname from pg_database where datname = ?", database).isEmpty()) {
+                    System.err.println("not dropping analyst roles: cannot look into database " + database
+                            + ": " + e.getMessage());
+                    return List.of();
+                }
+                // dropped meanwhile, and its tenants with it
+            }
+        }
+        return List.copyOf(orphans);
+    }
+
+    private static List<String> column(Connection c, String sql, String... args) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+        }
+        return values;
     }
 }

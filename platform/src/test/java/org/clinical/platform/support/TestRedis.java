@@ -1,6 +1,5 @@
 package org.clinical.platform.support;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -14,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A redis-server of the test run's own, on a free port, started with the first test and stopped when the JVM
  * ends: tests may stop and restart it ({@link #stop}, {@link #start}) without disturbing anyone else's Redis.
- * It keeps nothing on disk, so a restart comes back empty.
+ * It keeps nothing on disk, so a restart comes back empty. Its log is in the run's directory, and the process
+ * is {@link TestProcesses tracked}: if the JVM is killed, the next run stops it and deletes the log.
  */
 public final class TestRedis {
 
@@ -23,7 +23,6 @@ public final class TestRedis {
 
     static {
         start();
-        Runtime.getRuntime().addShutdownHook(new Thread(TestRedis::stop, "stop-test-redis"));
     }
 
     private TestRedis() {
@@ -41,12 +40,12 @@ public final class TestRedis {
         try {
             process = new ProcessBuilder("redis-server", "--port", String.valueOf(PORT), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no")
-                    .redirectErrorStream(true).redirectOutput(new File(System.getProperty("java.io.tmpdir"),
-                            "test-redis-" + PORT + ".log"))
+                    .redirectErrorStream(true).redirectOutput(TestRun.dir().resolve("redis-" + PORT + ".log").toFile())
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start redis-server", e);
         }
+        TestProcesses.track(process);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
         while (!accepts()) {
             if (Instant.now().isAfter(deadline) || !process.isAlive()) {
@@ -69,6 +68,7 @@ public final class TestRedis {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        TestProcesses.untrack(process);
         process = null;
     }
 

@@ -1,0 +1,158 @@
+package org.clinical.platform.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * This JVM as the owner of what its tests make outside it: databases, redis-servers and platforms in child
+ * processes, log files. Each of them carries the run's {@link #ID}, {@code <host>_<pid>_<start>} (a hash of the
+ * host's name and process-id namespace, the JVM's process id and its start in epoch seconds), in its name or
+ * in the run's {@link #dir() directory}. The one rule for leftovers: a run is over when no process with that
+ * id and that start lives on this host any more, and only what belongs to a run that is over is removed
+ * ({@link Leftovers}). So runs going on at the same time on one machine (a developer's and CI's, the surefire
+ * and failsafe JVMs) never touch each other's, and a reused process id does not keep a dead run alive. Another
+ * host's runs on a shared PostgreSQL cannot be judged here: their databases go only once long unused.
+ * <p>
+ * At a normal exit the run removes its own once the application in this JVM has shut down: the
+ * {@link #atExit} actions, then the processes still {@link TestProcesses tracked}, then its directory.
+ */
+public final class TestRun {
+
+    private static final Pattern ID_FORMAT = Pattern.compile("([0-9a-f]{6})_(\\d+)_(\\d+)");
+    /** Two JVMs may read the host's boot time a second apart, and with it a process's start. */
+    private static final long START_TOLERANCE_SECONDS = 2;
+    private static final String HOST = host();
+    public static final String ID = HOST + "_" + ProcessHandle.current().pid() + "_" + start(ProcessHandle.current());
+    /** The directories of every run on this machine: {@code <java.io.tmpdir>/clinical-tests/<run id>}. */
+    static final Path RUNS = Path.of(System.getProperty("java.io.tmpdir"), "clinical-tests");
+    private static final List<Runnable> AT_EXIT = new ArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(TestRun::end, "end-test-run"));
+    }
+
+    private TestRun() {
+    }
+
+    /** This run's directory (its logs and the records of its processes), made on first use, gone at exit. */
+    public static Path dir() {
+        try {
+            return Files.createDirectories(RUNS.resolve(ID));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static synchronized void atExit(Runnable action) {
+        AT_EXIT.add(action);
+    }
+
+    /**
+     * Whether the run of this id is one of this host's and over; false for anything else, a run of another
+     * host, a name that is no run id, or a live process whose start cannot be read, included.
+     */
+    public static boolean isOver(String id) {
+        Matcher m = ID_FORMAT.matcher(id);
+        return m.matches() && m.group(1).equals(HOST)
+                && !isRunning(Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
+    }
+
+    /** Whether the id is a run id of this host, whose processes this JVM can see. */
+    static boolean isThisHosts(String id) {
+        Matcher m = ID_FORMAT.matcher(id);
+        return m.matches() && m.group(1).equals(HOST);
+    }
+
+    /** Whether the process of this id is alive and started then (unknown starts count as a match). */
+    static boolean isRunning(long pid, long startEpochSecond) {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> startEpochSecond == 0 || p.info().startInstant().isEmpty()
+                        || startsAt(p, startEpochSecond))
+                .isPresent();
+    }
+
+    /** Whether the process's start is known and the recorded one. */
+    static boolean startsAt(ProcessHandle process, long startEpochSecond) {
+        Optional<Instant> start = process.info().startInstant();
+        return start.isPresent()
+                && Math.abs(start.get().getEpochSecond() - startEpochSecond) <= START_TOLERANCE_SECONDS;
+    }
+
+    /** The process's start in epoch seconds, 0 where the platform cannot tell. */
+    static long start(ProcessHandle process) {
+        return process.info().startInstant().map(Instant::getEpochSecond).orElse(0L);
+    }
+
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static void end() {
+        awaitApplicationShutdown();
+        List<Runnable> actions;
+        synchronized (TestRun.class) {
+            actions = List.copyOf(AT_EXIT);
+        }
+        for (Runnable action : actions) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                System.err.println("test run clean-up failed: " + e);
+            }
+        }
+        TestProcesses.killTracked();
+        try {
+            deleteTree(RUNS.resolve(ID));
+        } catch (IOException e) {
+            System.err.println("could not delete " + RUNS.resolve(ID) + ": " + e);
+        }
+    }
+
+    /** Spring's shutdown hook closes the platform, which uses the database and Redis until it is done. */
+    private static void awaitApplicationShutdown() {
+        Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("SpringApplicationShutdownHook") && t != Thread.currentThread())
+                .forEach(t -> {
+                    try {
+                        t.join(60_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+    }
+
+    /**
+     * The kernel's host name and process-id namespace where there are (no name lookup, which can take seconds),
+     * else Java's host name: a container with the host's name (host networking) sees other process ids.
+     */
+    private static String host() {
+        String name;
+        try {
+            Path kernel = Path.of("/proc/sys/kernel/hostname");
+            Path pids = Path.of("/proc/self/ns/pid");
+            name = Files.isReadable(kernel)
+                    ? Files.readString(kernel).trim() + (Files.exists(pids) ? Files.readSymbolicLink(pids) : "")
+                    : InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            name = "localhost";
+        }
+        return "%06x".formatted(name.hashCode() & 0xffffff);
+    }
+}
