@@ -53,6 +53,8 @@ public abstract class PlatformTest {
         registry.add("clinical.jwt.secret", () -> Tokens.SECRET);
         registry.add("clinical.kafka.embedded-port", () -> "0");
         registry.add("spring.data.redis.url", TestRedis::url);
+        // Tomcat's work directory goes with the run's own directory, even when the run is killed
+        registry.add("server.tomcat.basedir", () -> TestRun.dir().resolve("tomcat").toString());
     }
 
     @BeforeEach

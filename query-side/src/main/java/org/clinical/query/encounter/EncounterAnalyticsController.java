@@ -97,7 +97,8 @@ public class EncounterAnalyticsController {
             description = "Needs the region (or \"*\") in the token's `regions` claim: 403 otherwise, whether or"
                     + " not the region exists; 404 for a region that does not exist when the token may see every"
                     + " region or names it. `from`/`to`, `limit` and `cursor` as for a tenant; days without"
-                    + " encounters are omitted.")
+                    + " encounters are omitted. `X-Min-Position` is ignored: positions belong to one tenant's"
+                    + " stream, and this sums several.")
     public Page<DailyCount> regionDaily(@PathVariable("region") String region,
                                         @RequestParam(name = "from", required = false) String from,
                                         @RequestParam(name = "to", required = false) String to,

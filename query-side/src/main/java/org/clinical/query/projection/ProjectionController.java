@@ -103,7 +103,10 @@ public class ProjectionController {
     @ApiResponse(responseCode = "202", description = "the rebuild, started; progress in the projection list")
     @Operation(summary = "Rebuild a projection from the first event into fresh tables (blue/green): reads keep "
             + "answering from the live tables until the rebuilt ones have caught up and are switched to in one "
-            + "transaction; 202 at once, progress in the list; 404 unknown projection; 409 when one is running")
+            + "transaction; 202 at once, progress in the list; 404 unknown projection; 409 when one is running",
+            description = "An admin action, not a command: it stores no event, so it answers no X-Event-Position and"
+                    + " takes no Idempotency-Key. Sent again while the rebuild runs it answers 409; sent again after"
+                    + " it finished it rebuilds again, which leaves the same read model.")
     public ResponseEntity<RebuildStarted> rebuild(@PathVariable("tenant") String tenantId,
                                                   @PathVariable("name") String name) {
         Tenant tenant = access.require(tenantId);
@@ -154,7 +157,8 @@ public class ProjectionController {
     @Operation(summary = "Retry every dead letter of the projection once the cause is fixed: each aggregate's "
             + "letters in order, each applied alone; an applied letter is removed (its event applied exactly once), "
             + "one that fails again stays with one more retry and the letters behind it wait. 200 with the counts; "
-            + "404 unknown projection")
+            + "404 unknown projection. Stores no event and takes no Idempotency-Key: sent again, it retries what"
+            + " is still left, which a first retry that succeeded leaves empty")
     public RetryResult retryAll(@PathVariable("tenant") String tenantId, @PathVariable("name") String name) {
         return retry(tenantId, name, null);
     }
