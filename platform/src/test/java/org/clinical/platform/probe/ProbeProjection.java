@@ -9,12 +9,14 @@ import org.clinical.projections.readmodel.ReadModel;
 import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Component;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A test-only projection: one row per registered patient, with the position of its event. A patient with the
- * MRN {@value #FAIL_ONCE} makes the handler fail on its first delivery, to show that the event is retried,
- * never skipped.
+ * A test-only projection: one row per registered patient, with the position of its event. A patient whose MRN
+ * starts with {@value #FAIL_ONCE} makes the handler fail on the first delivery of its registration, to show that
+ * the event is retried, never skipped; each such MRN fails once, whatever other tests did before.
  */
 @Component
 @ProcessingGroup(ProbeProjection.NAME)
@@ -22,7 +24,8 @@ public class ProbeProjection extends Projection {
 
     public static final String NAME = "probe";
     public static final String FAIL_ONCE = "FAIL-ONCE";
-    public static final AtomicInteger FAILURES = new AtomicInteger();
+    /** Deliveries of each registration whose MRN starts with {@link #FAIL_ONCE}. */
+    public static final Map<String, AtomicInteger> DELIVERIES = new ConcurrentHashMap<>();
     static final ReadModel READ_MODEL = new ReadModel(NAME, "readmodel/probe.sql", null);
 
     public ProbeProjection(ProjectionSupport support) {
@@ -36,7 +39,9 @@ public class ProbeProjection extends Projection {
 
     @EventHandler
     void on(PatientRegistered event, TrackedEventMessage<?> message) {
-        if (FAIL_ONCE.equals(event.mrn().value()) && FAILURES.getAndIncrement() == 0) {
+        String mrn = event.mrn().value();
+        if (mrn.startsWith(FAIL_ONCE)
+                && DELIVERIES.computeIfAbsent(mrn, m -> new AtomicInteger()).getAndIncrement() == 0) {
             throw new IllegalStateException("probe fails once on purpose");
         }
         batch(message).add("insert into {s}.probe_patient (patient_id, mrn, position) values (?, ?, ?)"
