@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  * of quantity values per code, UTC day and facility. Handlers only collect the batch's changes in memory
  * ({@link ObservationChanges}); at commit {@link #write} writes them set-based: one batched insert of the new
  * rows (after making their monthly partitions), one read and one batched update of the rows of earlier batches
- * that were amended or entered in error, and one batched upsert per statistics table. An observation's version is its aggregate sequence number
- * plus one, as in the ETag of its commands.
+ * that were amended or entered in error, and one batched upsert per statistics table. An observation's version
+ * is its aggregate sequence number plus one, as in the ETag of its commands.
  */
 @Component
 @ProcessingGroup(ObservationProjection.NAME)

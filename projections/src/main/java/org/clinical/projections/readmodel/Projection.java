@@ -73,7 +73,7 @@ public abstract class Projection<S> {
      */
     protected abstract void write(S state, ReadModelBatch batch);
 
-    /** The state of the batch the current event belongs to, made (and its batch hooked to the commit) with its first event. */
+    /** The state of the current event's batch, made (and the batch hooked to the commit) with its first event. */
     protected final S batchState(EventMessage<?> message) {
         Unit unit = unit(message);
         unit.used = true;
