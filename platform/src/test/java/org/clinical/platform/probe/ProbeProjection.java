@@ -6,9 +6,12 @@ import org.axonframework.eventhandling.TrackedEventMessage;
 import org.clinical.events.patient.PatientEvent.PatientRegistered;
 import org.clinical.projections.readmodel.Projection;
 import org.clinical.projections.readmodel.ReadModel;
+import org.clinical.projections.readmodel.ReadModelBatch;
 import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,13 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @Component
 @ProcessingGroup(ProbeProjection.NAME)
-public class ProbeProjection extends Projection {
+public class ProbeProjection extends Projection<List<Object[]>> {
 
     public static final String NAME = "probe";
     public static final String FAIL_ONCE = "FAIL-ONCE";
     /** Deliveries of each registration whose MRN starts with {@link #FAIL_ONCE}. */
     public static final Map<String, AtomicInteger> DELIVERIES = new ConcurrentHashMap<>();
     static final ReadModel READ_MODEL = new ReadModel(NAME, "readmodel/probe.sql", null);
+    private static final String INSERT = "insert into {s}.probe_patient (patient_id, mrn, position) values (?, ?, ?)"
+            + " on conflict (patient_id) do nothing";
 
     public ProbeProjection(ProjectionSupport support) {
         super(READ_MODEL, support);
@@ -44,8 +49,18 @@ public class ProbeProjection extends Projection {
                 && DELIVERIES.computeIfAbsent(mrn, m -> new AtomicInteger()).getAndIncrement() == 0) {
             throw new IllegalStateException("probe fails once on purpose");
         }
-        batch(message).add("insert into {s}.probe_patient (patient_id, mrn, position) values (?, ?, ?)"
-                        + " on conflict (patient_id) do nothing",
-                event.patientId().value(), event.mrn().value(), message.trackingToken().position().orElse(-1));
+        batchState(message).add(new Object[]{event.patientId().value(), event.mrn().value(),
+                message.trackingToken().position().orElse(-1)});
+    }
+
+    /** The batch's state: the arguments of its inserts. */
+    @Override
+    protected List<Object[]> newBatchState() {
+        return new ArrayList<>();
+    }
+
+    @Override
+    protected void write(List<Object[]> rows, ReadModelBatch batch) {
+        rows.forEach(row -> batch.add(INSERT, row));
     }
 }

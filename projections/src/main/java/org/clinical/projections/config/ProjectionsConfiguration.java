@@ -50,9 +50,8 @@ public class ProjectionsConfiguration {
 
     @Bean
     ProjectionSupport projectionSupport(TenantDirectory tenants, Regions regions, Generations generations,
-                                        ProjectionPositions positions, ObjectProvider<ReadModelChanges> changes) {
-        return new ProjectionSupport(tenants, regions, generations, positions,
-                new LazyChanges(changes));
+                                        ObjectProvider<ReadModelChanges> changes) {
+        return new ProjectionSupport(tenants, regions, generations, new LazyChanges(changes));
     }
 
     @Bean

@@ -13,7 +13,6 @@ import org.clinical.projections.readmodel.ReadModelBatch;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,16 +21,16 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The encounter events of one batch, written at commit. Rows first, one kind after the other: an encounter's
- * events always run start, transfers, then discharge or cancel, so writing the kinds in that order keeps each
- * encounter's order; inserts go as one JDBC batch per kind, updates as one statement over arrays per kind. Row writes are idempotent (insert on conflict do
- * nothing, updates guarded by the version). Then, set-based over the batch's encounters: the location
- * history is closed, the census rows are replaced and the daily counts move by the batch's starts and
- * cancellations (exactly once, as they commit with the token).
+ * The encounter events of one batch, the projection's batch state, written at commit. Rows first, one kind
+ * after the other: an encounter's events always run start, transfers, then discharge or cancel, so writing the
+ * kinds in that order keeps each encounter's order; inserts go as one JDBC batch per kind, updates as one
+ * statement over arrays per kind. Row writes are idempotent (insert on conflict do nothing, updates guarded by
+ * the version). Then, set-based over the batch's encounters: the location history is closed, the census rows
+ * are replaced and the daily counts move by the batch's starts and cancellations (exactly once, as they commit
+ * with the token).
  */
 final class EncounterChanges {
 
-    static final String KIND = "encounter-change";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final String INSERT_ENCOUNTER = """
@@ -85,16 +84,19 @@ final class EncounterChanges {
             do update set count = encounter_daily.count + excluded.count""";
 
     /** One event of the batch with the encounter's version after it. */
-    record Change(EncounterEvent event, long version) {
+    private record Change(EncounterEvent event, long version) {
     }
 
-    private final Collection<Change> changes;
+    private final Set<Change> changes = new LinkedHashSet<>();
 
-    EncounterChanges(Collection<Change> changes) {
-        this.changes = changes;
+    void add(EncounterEvent event, long version) {
+        changes.add(new Change(event, version));
     }
 
     void write(ReadModelBatch batch) {
+        if (changes.isEmpty()) {
+            return;
+        }
         writeRows(batch);
         Set<String> all = new LinkedHashSet<>();
         Set<String> moved = new LinkedHashSet<>();
@@ -121,6 +123,7 @@ final class EncounterChanges {
             batch.add(COUNT_DAYS, dayDeltas.keySet().toArray(String[]::new),
                     dayDeltas.values().stream().mapToInt(Integer::intValue).toArray());
         }
+        batch.patientsChanged(changes.stream().map(c -> c.event().patientId().value().toString()).toList());
     }
 
     private void writeRows(ReadModelBatch batch) {

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * What one batch of events did to observations: rows recorded in the batch (amended or entered in error in
- * memory when that happens in the same batch), and changes to observations recorded by earlier batches, which
- * {@link ObservationProjection#finish} applies with one read of their rows.
+ * What one batch of events did to observations, the projection's batch state: rows recorded in the batch
+ * (amended or entered in error in memory when that happens in the same batch), and changes to observations
+ * recorded by earlier batches, which {@link ObservationProjection#write} applies with one read of their rows.
  */
 final class ObservationChanges {
 
@@ -28,6 +28,21 @@ final class ObservationChanges {
             } else {
                 row.enteredInError(errorReason, version, at);
             }
+        }
+    }
+
+    /** A row recorded in this batch; an observation recorded twice keeps its first row. */
+    void recorded(ObservationRow row) {
+        recorded.putIfAbsent(row.observationId, row);
+    }
+
+    /** Applied in memory to a row recorded in this batch, else kept for {@link ObservationProjection#write}. */
+    void changed(Change change) {
+        ObservationRow row = recorded.get(change.observationId());
+        if (row != null) {
+            change.applyTo(row);
+        } else {
+            earlier.add(change);
         }
     }
 

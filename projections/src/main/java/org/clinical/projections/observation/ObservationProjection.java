@@ -22,24 +22,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Observations (all of them, with their status), the latest vital sign per patient and code, and the statistics
- * of quantity values per code, UTC day and facility. Handlers only collect the batch's changes in memory; at
- * commit {@link #finish} writes them set-based: one batched insert of the new rows (after making their monthly
- * partitions), one read and one batched update of the rows of earlier batches that were amended or entered in
- * error, and one batched upsert per statistics table. An observation's version is its aggregate sequence number
- * plus one, as in the ETag of its commands.
+ * of quantity values per code, UTC day and facility. Handlers only collect the batch's changes in memory
+ * ({@link ObservationChanges}); at commit {@link #write} writes them set-based: one batched insert of the new
+ * rows (after making their monthly partitions), one read and one batched update of the rows of earlier batches
+ * that were amended or entered in error, and one batched upsert per statistics table. An observation's version
+ * is its aggregate sequence number plus one, as in the ETag of its commands.
  */
 @Component
 @ProcessingGroup(ObservationProjection.NAME)
-public class ObservationProjection extends Projection {
+public class ObservationProjection extends Projection<ObservationChanges> {
 
     public static final String NAME = "observations";
     static final ReadModel READ_MODEL = new ReadModel(NAME, "readmodel/observations.sql",
             "readmodel/observations-views.sql");
-    private static final String CHANGES = "clinical.readmodel.observations.changes";
-    private static final String VITALS_CHANGED = "vitals-patient";
 
     private final MonthlyPartitions partitions = new MonthlyPartitions();
 
@@ -55,35 +54,32 @@ public class ObservationProjection extends Projection {
     @EventHandler
     void on(ObservationRecorded event, TrackedEventMessage<?> message, @SequenceNumber long sequence,
             @Timestamp Instant at) {
-        changes(batch(message)).recorded.putIfAbsent(event.observationId().value(), ObservationRow.recorded(event, sequence + 1, at));
+        batchState(message).recorded(ObservationRow.recorded(event, sequence + 1, at));
     }
 
     @EventHandler
     void on(ObservationAmended event, TrackedEventMessage<?> message, @SequenceNumber long sequence,
             @Timestamp Instant at) {
-        change(batch(message), new ObservationChanges.Change(event.observationId().value(), event, null, sequence + 1, at));
+        batchState(message).changed(new ObservationChanges.Change(event.observationId().value(), event, null,
+                sequence + 1, at));
     }
 
     @EventHandler
     void on(ObservationEnteredInError event, TrackedEventMessage<?> message, @SequenceNumber long sequence,
             @Timestamp Instant at) {
-        change(batch(message), new ObservationChanges.Change(event.observationId().value(), null, event.reason(), sequence + 1, at));
-    }
-
-    private void change(ReadModelBatch batch, ObservationChanges.Change change) {
-        ObservationChanges changes = changes(batch);
-        ObservationRow recorded = changes.recorded.get(change.observationId());
-        if (recorded != null) {
-            change.applyTo(recorded);
-        } else {
-            changes.earlier.add(change);
-        }
+        batchState(message).changed(new ObservationChanges.Change(event.observationId().value(), null,
+                event.reason(), sequence + 1, at));
     }
 
     @Override
-    protected void finish(ReadModelBatch batch) {
-        ObservationChanges changes = batch.state(CHANGES);
-        if (changes == null || changes.isEmpty()) {
+    protected ObservationChanges newBatchState() {
+        return new ObservationChanges();
+    }
+
+    /** Patients whose latest vital signs may have changed: their cached summary and vitals go after commit. */
+    @Override
+    protected void write(ObservationChanges changes, ReadModelBatch batch) {
+        if (changes.isEmpty()) {
             return;
         }
         StatsRollup stats = new StatsRollup();
@@ -99,10 +95,8 @@ public class ObservationProjection extends Projection {
         LatestVitalsTable.changed(batch, changed);
         stats.write(batch);
 
-        changes.recorded.values().stream().filter(ObservationRow::vitalSign)
-                .forEach(r -> batch.touch(VITALS_CHANGED, r.patientId.toString()));
-        changed.stream().filter(ObservationRow::vitalSign)
-                .forEach(r -> batch.touch(VITALS_CHANGED, r.patientId.toString()));
+        batch.patientsChanged(Stream.concat(changes.recorded.values().stream(), changed.stream())
+                .filter(ObservationRow::vitalSign).map(r -> r.patientId.toString()).toList());
     }
 
     /** Applies changes to rows of earlier batches in memory: the old values leave the stats, the new ones join. */
@@ -122,16 +116,5 @@ public class ObservationProjection extends Projection {
         }
         rows.values().forEach(stats::add);
         return new ArrayList<>(rows.values());
-    }
-
-    /** Patients whose latest vital signs may have changed: their cached summary and vitals go. */
-    @Override
-    protected void committed(ReadModelBatch batch) {
-        Set<String> patients = batch.touched(VITALS_CHANGED);
-        patientsChanged(batch, patients);
-    }
-
-    private static ObservationChanges changes(ReadModelBatch batch) {
-        return batch.state(CHANGES, ObservationChanges::new);
     }
 }

@@ -16,20 +16,33 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A projection: one processing group, run per tenant by a pooled streaming processor that commits the rows
- * of a batch and its token in one transaction. Its handlers queue writes on the batch ({@link #batch}); at
- * commit the writes run in order, then {@link #finish} does set-based work over what the batch touched, and
- * after the commit {@link #committed} evicts caches and then the processor publishes the new position
- * ({@link ProjectionPositions}, told by {@code CommittedTokens}), in that order.
+ * of a batch and its token in one transaction. After the commit the batch's {@link ReadModelBatch#afterCommit}
+ * actions run, the caches of the patients it changed are evicted, and then the processor publishes the new
+ * position ({@link ProjectionPositions}, told by {@code CommittedTokens}), in that order.
  *
- * <p>In {@link CarefulMode} (after a batch failed, and when dead letters are retried) each event gets a batch
- * of its own, written with its {@link #finish} right after its handler inside a savepoint: an event the read
- * model cannot hold then fails in its handler, alone, and is dead-lettered, while the others commit.
+ * <p>Per-batch state, the one way: {@code S} is the projection's own class of what a batch did (by habit
+ * {@code <Feature>Changes}, in the projection's package). {@link #newBatchState} makes an empty one for each
+ * batch; handlers only add to it ({@link #batchState}), in memory, never reading or writing the database;
+ * at the batch's commit {@link #write} turns it into SQL, set-based, on the {@link ReadModelBatch}, which
+ * runs it in the transaction of the token and says which patients' caches to evict. Chosen over SQL queued
+ * per event (writes and their order fixed before the batch is seen whole, and keys gathered on the side for
+ * the set-based rest) and over state under string keys with unchecked casts: one typed object holds all a
+ * batch knows, the writes see the whole batch, and the handlers are plain code over the events.
+ *
+ * <p>In {@link CarefulMode} (after a batch failed, and when dead letters are retried) each event gets a state
+ * and a batch of its own, written right after its handler inside a savepoint: an event the read model cannot
+ * hold then fails in its handler, alone, and is dealt with by the dead-lettering invoker, while the others
+ * commit. So {@link #write} must hold for a state of any size, one event included, and anything that may only
+ * happen once the transaction committed (a cache of what exists) is an {@link ReadModelBatch#afterCommit}
+ * action, left behind with a rolled-back savepoint.
  *
  * <p>Every event reaches the projection, those it has no handler for included, so its position always
  * follows the tenant's stream and a read waiting for a position never waits on an event the projection
  * ignores. Time in read models comes from the events, never the clock.
+ *
+ * @param <S> what one batch did to the read model, gathered by the handlers
  */
-public abstract class Projection {
+public abstract class Projection<S> {
 
     /** The UoW resource a rebuild sets: the schema of the generation it fills. */
     public static final String REPLAY_TARGET = "clinical.readmodel.replay-target";
@@ -50,19 +63,21 @@ public abstract class Projection {
         return readModel;
     }
 
-    /** Caches of these patients' reads are out of date once the batch commits. */
-    protected void patientsChanged(ReadModelBatch batch, java.util.Collection<String> patientIds) {
-        if (!patientIds.isEmpty()) {
-            support.changes().patientsChanged(batch.tenant(), patientIds);
-        }
-    }
+    /** An empty state for one batch (in careful mode, for one event). */
+    protected abstract S newBatchState();
 
-    /** Set-based work at the end of a batch, over its {@link ReadModelBatch#touched} keys. */
-    protected void finish(ReadModelBatch batch) {
-    }
+    /**
+     * Writes what a batch did, at its commit (in careful mode, right after the event's handler, in its
+     * savepoint): statements queued on the batch run in order when this returns; reads of the read model go
+     * through {@link ReadModelBatch#jdbc} directly. Called for every batch, an empty state included.
+     */
+    protected abstract void write(S state, ReadModelBatch batch);
 
-    /** After the batch committed (live generation only): evict or refresh caches of what it touched. */
-    protected void committed(ReadModelBatch batch) {
+    /** The state of the current event's batch, made (and the batch hooked to the commit) with its first event. */
+    protected final S batchState(EventMessage<?> message) {
+        Unit unit = unit(message);
+        unit.used = true;
+        return unit.state;
     }
 
     /**
@@ -71,13 +86,13 @@ public abstract class Projection {
      */
     @EventHandler
     void onAnyOtherEvent(EventMessage<?> message) {
-        batch(message);
+        unit(message);
     }
 
     /**
-     * In careful mode, the event's writes and {@link #finish} run as soon as its handler returns, in a savepoint
-     * of the batch's transaction: a failure rolls back to it and is thrown from here, to the dead-lettering
-     * invoker; on success the event's touched keys and after-commit actions join the batch's.
+     * In careful mode, the event's state is written as soon as its handler returns, in a savepoint of the
+     * batch's transaction: a failure rolls back to it and is thrown from here, to the dead-lettering invoker;
+     * on success the event's changed patients and after-commit actions join the batch's.
      */
     @MessageHandlerInterceptor(messageType = EventMessage.class)
     Object applyAlone(EventMessage<?> message, InterceptorChain chain) throws Exception {
@@ -85,22 +100,22 @@ public abstract class Projection {
         if (!CarefulMode.isCareful(root)) {
             return proceed(chain);
         }
-        root.resources().put(eventBatchKey, Boolean.FALSE);
+        OneEvent event = new OneEvent();
+        root.resources().put(eventBatchKey, event);
         Object result;
-        ReadModelBatch single;
         try {
             result = proceed(chain);
         } finally {
-            single = root.getResource(eventBatchKey) instanceof ReadModelBatch b ? b : null;
             root.resources().remove(eventBatchKey);
         }
-        if (single != null && !single.isEmpty()) {
+        Unit single = event.unit;
+        if (single != null && single.used) {
             TransactionTemplate savepoint = new TransactionTemplate(
-                    support.regions().region(single.tenant().region()).transactionManager());
+                    support.regions().region(single.batch.tenant().region()).transactionManager());
             savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
             savepoint.executeWithoutResult(status -> write(single));
-            ReadModelBatch batch = root.getResource(batchKey);
-            batch.absorb(single);
+            Unit unit = root.getResource(batchKey);
+            unit.batch.absorb(single.batch);
         }
         return result;
     }
@@ -118,63 +133,73 @@ public abstract class Projection {
         }
     }
 
-    /** The batch the current event belongs to, created (and hooked to the commit) with its first event. */
-    protected ReadModelBatch batch(EventMessage<?> message) {
-        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get();
-        UnitOfWork<?> root = unitOfWork.root();
-        ReadModelBatch batch = root.getResource(batchKey);
-        if (batch == null) {
-            batch = open(message, root);
-            root.resources().put(batchKey, batch);
+    /** The unit of the current event: the batch's, or in careful mode the event's own. */
+    private Unit unit(EventMessage<?> message) {
+        UnitOfWork<?> root = CurrentUnitOfWork.get().root();
+        Unit unit = root.getResource(batchKey);
+        if (unit == null) {
+            unit = open(message, root);
+            root.resources().put(batchKey, unit);
         }
-        Object single = root.getResource(eventBatchKey);
-        if (single instanceof ReadModelBatch event) {
-            return event;
+        OneEvent event = root.getResource(eventBatchKey);
+        if (event == null) {
+            return unit;
         }
-        if (single != null) {
-            ReadModelBatch event = batch.forOneEvent();
-            root.resources().put(eventBatchKey, event);
-            return event;
+        if (event.unit == null) {
+            event.unit = new Unit(unit.batch.forOneEvent());
         }
-        return batch;
+        return event.unit;
     }
 
-    private ReadModelBatch open(EventMessage<?> message, UnitOfWork<?> root) {
+    private Unit open(EventMessage<?> message, UnitOfWork<?> root) {
         Tenant tenant = support.tenants().require((String) message.getMetaData().get(CommandMetadata.TENANT));
         String target = root.getResource(REPLAY_TARGET);
         boolean replay = target != null;
         boolean careful = CarefulMode.isCareful(root);
         String schema = replay ? target : support.generations().liveSchema(tenant, readModel.name());
-        ReadModelBatch batch = new ReadModelBatch(tenant, schema, support.regions().region(tenant.region()).jdbc(),
-                replay);
+        Unit unit = new Unit(new ReadModelBatch(tenant, schema, support.regions().region(tenant.region()).jdbc()));
         root.onPrepareCommit(u -> {
             if (!careful) {
-                write(batch);
+                write(unit);
             }
         });
         root.afterCommit(u -> {
-            batch.committed();
-            if (!replay) {
-                committed(batch);
+            unit.batch.committed();
+            if (!replay && !unit.batch.changedPatients().isEmpty()) {
+                support.changes().patientsChanged(tenant, unit.batch.changedPatients());
             }
         });
-        return batch;
+        return unit;
     }
 
     /**
-     * The batch's writes in order, then {@link #finish} and its writes. Read-model writes always go by key: a
-     * fresh generation's tables have no statistics yet, and the planner would scan them whole for
-     * "id = any(?)" at every batch: quadratic during a rebuild.
+     * The state's writes. Read-model writes always go by key: a fresh generation's tables have no statistics
+     * yet, and the planner would scan them whole for "id = any(?)" at every batch: quadratic during a rebuild.
      */
-    private void write(ReadModelBatch batch) {
-        batch.jdbc().execute("set local enable_seqscan = off");
-        batch.flush();
-        finish(batch);
-        batch.flush();
+    private void write(Unit unit) {
+        unit.batch.jdbc().execute("set local enable_seqscan = off");
+        write(unit.state, unit.batch);
+        unit.batch.flush();
+    }
+
+    /** A batch with its state; {@code used} once a handler asked for the state. */
+    private final class Unit {
+        final ReadModelBatch batch;
+        final S state = newBatchState();
+        boolean used;
+
+        Unit(ReadModelBatch batch) {
+            this.batch = batch;
+        }
+    }
+
+    /** Careful mode's slot for the current event's own unit, made when its handler first asks. */
+    private final class OneEvent {
+        Unit unit;
     }
 
     /** What every projection needs, in one bean. */
     public record ProjectionSupport(TenantDirectory tenants, Regions regions, Generations generations,
-                                    ProjectionPositions positions, ReadModelChanges changes) {
+                                    ReadModelChanges changes) {
     }
 }

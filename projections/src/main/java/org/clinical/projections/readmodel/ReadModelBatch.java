@@ -4,26 +4,19 @@ import org.clinical.infra.tenant.Tenant;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
- * The writes of one batch of events to one projection's read model, made when the batch commits: in the
- * order the handlers asked for them, consecutive runs of the same statement sent as one JDBC batch (one round
- * trip, rewritten into one multi-row insert by the driver). Handlers never read in the middle of a batch:
- * what needs the state of the read model is a {@link #then step} or a {@link Projection#finish} over the
- * {@link #touch touched} keys, run in order inside the same transaction as the token.
- *
- * <p>State a projection gathers over a batch lives on the batch ({@link #state}), and what must happen only
- * once the transaction committed is an {@link #afterCommit} action: in careful mode an event gets a batch of
- * its own ({@link #forOneEvent}), whose keys and actions join the whole batch's only when its savepoint was
- * released.
+ * Where a projection writes one batch's state ({@link Projection#write}): statements queued and run in the
+ * order they were queued, consecutive runs of the same statement sent as one JDBC batch (one round trip,
+ * rewritten into one multi-row insert by the driver), or JDBC itself for what needs the state of the read
+ * model, all in the transaction of the batch's token. It also gathers what to do once that transaction
+ * committed: the patients whose cached reads are out of date, and {@link #afterCommit} actions. In careful
+ * mode an event gets a batch of its own ({@link #forOneEvent}), whose patients and actions join the whole
+ * batch's only when its savepoint was released.
  *
  * <p>SQL names tables as {@code {s}.table}: {@code {s}} becomes the schema of the generation being written,
  * the live one or the one a rebuild fills.
@@ -33,17 +26,14 @@ public final class ReadModelBatch {
     private final Tenant tenant;
     private final String schema;
     private final JdbcTemplate jdbc;
-    private final boolean replay;
-    private final List<Object> steps = new ArrayList<>();
-    private final Map<String, Set<Object>> touched = new LinkedHashMap<>();
-    private final Map<String, Object> state = new HashMap<>();
+    private final List<Statement> statements = new ArrayList<>();
+    private final Set<String> changedPatients = new LinkedHashSet<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
 
-    ReadModelBatch(Tenant tenant, String schema, JdbcTemplate jdbc, boolean replay) {
+    ReadModelBatch(Tenant tenant, String schema, JdbcTemplate jdbc) {
         this.tenant = tenant;
         this.schema = schema;
         this.jdbc = jdbc;
-        this.replay = replay;
     }
 
     public Tenant tenant() {
@@ -55,41 +45,14 @@ public final class ReadModelBatch {
         return schema;
     }
 
-    /** Whether this batch fills a generation being rebuilt (no caches to evict, nobody reads it yet). */
-    public boolean replay() {
-        return replay;
-    }
-
-    /** A statement, run at commit in order; {@code {s}} in it names the schema. */
+    /** A statement, run in order when the projection's write returns; {@code {s}} in it names the schema. */
     public void add(String sql, Object... args) {
-        steps.add(new Statement(sql, args));
+        statements.add(new Statement(sql, args));
     }
 
-    /** A step that needs JDBC itself (reads what earlier steps wrote), run at commit in order. */
-    public void then(Consumer<JdbcTemplate> step) {
-        steps.add(step);
-    }
-
-    /** Remembers a key this batch changed, e.g. a patient id, for {@link Projection#finish} and cache evictions. */
-    public void touch(String kind, Object key) {
-        touched.computeIfAbsent(kind, k -> new LinkedHashSet<>()).add(key);
-    }
-
-    @SuppressWarnings("unchecked")
-    public <T> Set<T> touched(String kind) {
-        return (Set<T>) touched.getOrDefault(kind, Set.of());
-    }
-
-    /** The projection's state of this batch under {@code key}, made by {@code create} when first asked for. */
-    @SuppressWarnings("unchecked")
-    public <T> T state(String key, Supplier<T> create) {
-        return (T) state.computeIfAbsent(key, k -> create.get());
-    }
-
-    /** The state under {@code key}, null when there is none. */
-    @SuppressWarnings("unchecked")
-    public <T> T state(String key) {
-        return (T) state.get(key);
+    /** Cached reads of these patients are out of date once the batch commits (not told during a rebuild). */
+    public void patientsChanged(Collection<String> patientIds) {
+        changedPatients.addAll(patientIds);
     }
 
     /** Runs once the transaction holding this batch's writes committed (never when they were rolled back). */
@@ -108,47 +71,41 @@ public final class ReadModelBatch {
 
     /** A batch of its own for one event, written to the same schema. */
     ReadModelBatch forOneEvent() {
-        return new ReadModelBatch(tenant, schema, jdbc, replay);
+        return new ReadModelBatch(tenant, schema, jdbc);
     }
 
-    /** The keys and after-commit actions of a one-event batch whose writes succeeded. */
+    /** The patients and after-commit actions of a one-event batch whose writes succeeded. */
     void absorb(ReadModelBatch event) {
-        event.touched.forEach((kind, keys) -> touched.computeIfAbsent(kind, k -> new LinkedHashSet<>()).addAll(keys));
+        changedPatients.addAll(event.changedPatients);
         afterCommit.addAll(event.afterCommit);
     }
 
-    boolean isEmpty() {
-        return steps.isEmpty() && touched.isEmpty() && state.isEmpty() && afterCommit.isEmpty();
+    Set<String> changedPatients() {
+        return changedPatients;
     }
 
     void committed() {
         afterCommit.forEach(Runnable::run);
     }
 
-    @SuppressWarnings("unchecked")
     void flush() {
         int i = 0;
-        while (i < steps.size()) {
-            Object step = steps.get(i);
-            if (step instanceof Statement statement) {
-                List<Object[]> args = new ArrayList<>();
-                int j = i;
-                while (j < steps.size() && steps.get(j) instanceof Statement next && next.sql.equals(statement.sql)) {
-                    args.add(next.args);
-                    j++;
-                }
-                if (args.size() == 1) {
-                    jdbc.update(sql(statement.sql), args.get(0));
-                } else {
-                    jdbc.batchUpdate(sql(statement.sql), args);
-                }
-                i = j;
-            } else {
-                ((Consumer<JdbcTemplate>) step).accept(jdbc);
-                i++;
+        while (i < statements.size()) {
+            Statement statement = statements.get(i);
+            List<Object[]> args = new ArrayList<>();
+            int j = i;
+            while (j < statements.size() && statements.get(j).sql.equals(statement.sql)) {
+                args.add(statements.get(j).args);
+                j++;
             }
+            if (args.size() == 1) {
+                jdbc.update(sql(statement.sql), args.get(0));
+            } else {
+                jdbc.batchUpdate(sql(statement.sql), args);
+            }
+            i = j;
         }
-        steps.clear();
+        statements.clear();
     }
 
     private record Statement(String sql, Object[] args) {

@@ -13,14 +13,4 @@ public interface ReadModelChanges {
     void patientsChanged(Tenant tenant, Collection<String> patientIds);
 
     void rebuilt(Tenant tenant, String projection);
-
-    ReadModelChanges NONE = new ReadModelChanges() {
-        @Override
-        public void patientsChanged(Tenant tenant, Collection<String> patientIds) {
-        }
-
-        @Override
-        public void rebuilt(Tenant tenant, String projection) {
-        }
-    };
 }
