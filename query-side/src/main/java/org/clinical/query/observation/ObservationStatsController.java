@@ -5,7 +5,8 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.clinical.infra.web.BadRequestException;
-import org.clinical.query.observation.QueryParameters.CodeFilter;
+import org.clinical.query.web.QueryParameters;
+import org.clinical.query.web.QueryParameters.CodeFilter;
 import org.clinical.query.web.ReadModels;
 import org.clinical.query.web.ReadModels.Read;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -59,9 +60,7 @@ public class ObservationStatsController {
         CodeFilter codeFilter = CodeFilter.parse("code", code, true);
         LocalDate fromDay = QueryParameters.date("from", from);
         LocalDate toDay = QueryParameters.date("to", to);
-        if (fromDay != null && toDay != null && toDay.isBefore(fromDay)) {
-            throw new BadRequestException("to", "must not be before from");
-        }
+        QueryParameters.requireOrdered(fromDay, toDay);
         String group = switch (groupBy == null ? "" : groupBy) {
             case "" -> "null::text";
             case "day" -> "day";
