@@ -10,6 +10,7 @@ import org.clinical.infra.security.Caller;
 import org.clinical.infra.security.TenantAccess;
 import org.clinical.infra.web.BadRequestException;
 import org.clinical.infra.web.CorrelationIdFilter;
+import org.clinical.infra.web.RecordVersion;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -23,7 +24,6 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -35,7 +35,6 @@ public class CommandEndpoint {
 
     public static final String POSITION_HEADER = "X-Event-Position";
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
-    private static final Pattern IF_MATCH = Pattern.compile("(?:W/)?\"?([1-9][0-9]{0,17})\"?");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
     private final TenantCommandGateway gateway;
@@ -73,21 +72,18 @@ public class CommandEndpoint {
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(response.status())
                 .header(POSITION_HEADER, Long.toString(response.position()));
         if (response.version() != null) {
-            builder.header(HttpHeaders.ETAG, "\"" + response.version() + "\"");
+            builder.header(HttpHeaders.ETAG, response.version().etag());
         }
         return builder.body(response.body());
     }
 
-    /** The Axon expected version for an {@code If-Match: "<version>"}, or null when absent or {@code *}. */
+    /**
+     * What a command's {@code expectedVersion} takes for an {@code If-Match}: the event store's sequence number,
+     * or null when the header is absent or {@code *}.
+     */
     public static Long expectedVersion(String ifMatch) {
-        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
-            return null;
-        }
-        Matcher m = IF_MATCH.matcher(ifMatch.trim());
-        if (!m.matches()) {
-            throw new BadRequestException("If-Match", "must be a version as returned in ETag, e.g. \"3\"");
-        }
-        return Long.parseLong(m.group(1)) - 1;
+        RecordVersion version = RecordVersion.parseIfMatch(ifMatch);
+        return version == null ? null : version.sequence();
     }
 
     /**
@@ -129,9 +125,10 @@ public class CommandEndpoint {
         }
     }
 
-    public record Answer(int status, Object body, Long version) {
+    /** @param version the resource's version ({@code ETag}), or null for an answer about several */
+    public record Answer(int status, Object body, RecordVersion version) {
 
-        public static Answer created(Object body, long version) {
+        public static Answer created(Object body, RecordVersion version) {
             return new Answer(201, body, version);
         }
     }

@@ -5,6 +5,7 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
+import org.clinical.infra.web.RecordVersion;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,11 +51,11 @@ public final class CommandReceipt {
     }
 
     /** The version an aggregate reached: the number of events in its stream. */
-    public synchronized long versionOf(Object aggregateId) {
+    public synchronized RecordVersion versionOf(Object aggregateId) {
         Long sequence = lastSequences.get(aggregateId.toString());
         if (sequence == null) {
             throw new IllegalStateException("command appended nothing for " + aggregateId);
         }
-        return sequence + 1;
+        return RecordVersion.fromSequence(sequence);
     }
 }

@@ -144,8 +144,8 @@ public class ProblemResponses {
     @ExceptionHandler(ConflictingAggregateVersionException.class)
     ProblemDetail staleVersion(ConflictingAggregateVersionException e) {
         return Problems.of(HttpStatus.PRECONDITION_FAILED, ErrorCode.STALE_VERSION.slug(), "Stale version",
-                "The record has changed since version " + (e.getExpectedVersion() + 1)
-                        + "; it is now at version " + (e.getActualVersion() + 1));
+                "The record has changed since version " + RecordVersion.fromSequence(e.getExpectedVersion())
+                        + "; it is now at version " + RecordVersion.fromSequence(e.getActualVersion()));
     }
 
     @ExceptionHandler(ConcurrencyException.class)

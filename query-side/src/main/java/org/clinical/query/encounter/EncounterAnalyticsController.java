@@ -10,8 +10,8 @@ import org.clinical.infra.tenant.TenantDirectory;
 import org.clinical.infra.web.NotFoundException;
 import org.clinical.infra.web.Page;
 import org.clinical.projections.readmodel.Generations;
-import org.clinical.query.encounter.EncounterParameters.DayPage;
-import org.clinical.query.encounter.EncounterParameters.Days;
+import org.clinical.query.web.QueryParameters;
+import org.clinical.query.web.QueryParameters.Days;
 import org.clinical.query.web.ReadModels;
 import org.clinical.query.web.ReadModels.Read;
 import org.springframework.jdbc.core.RowMapper;
@@ -75,11 +75,11 @@ public class EncounterAnalyticsController {
         StringBuilder where = new StringBuilder("day between ? and ?");
         if (facilityId != null && !facilityId.isEmpty()) {
             where.append(" and facility_id = ?");
-            args.add(EncounterParameters.uuid("facilityId", facilityId));
+            args.add(QueryParameters.uuid("facilityId", facilityId));
         }
         if (encounterClass != null && !encounterClass.isEmpty()) {
             where.append(" and encounter_class = ?");
-            args.add(EncounterParameters.encounterClass(encounterClass).name());
+            args.add(QueryParameters.encounterClass("class", encounterClass).name());
         }
         args.add(page.limit() + 1);
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION),

@@ -9,7 +9,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
-import org.clinical.infra.web.BadRequestException;
+import org.clinical.infra.web.Cursor;
 import org.clinical.infra.web.Page;
 import org.clinical.query.web.ReadModels;
 import org.clinical.query.web.ReadModels.Read;
@@ -22,17 +22,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 
-import static org.clinical.query.encounter.EncounterParameters.instant;
 import static org.clinical.query.web.Rows.instant;
-import static org.clinical.query.encounter.EncounterParameters.uuid;
+import static org.clinical.query.web.QueryParameters.uuid;
 
 /** A patient's encounters, newest first, and the census of open encounters, from the "encounters" read model. */
 @RestController
@@ -73,8 +70,8 @@ public class EncounterReadsController {
     @Schema(description = "The open encounters at one location of a facility (location null: none given)")
     public record CensusGroup(UUID facilityId, String location, int count, List<CensusEncounter> encounters) {
 
-        String cursorKey() {
-            return facilityId + "|" + (location == null ? "0|" : "1|" + location);
+        String cursorAfter() {
+            return Cursor.after(facilityId, location != null, location == null ? "" : location);
         }
     }
 
@@ -82,19 +79,8 @@ public class EncounterReadsController {
     private record CensusKey(UUID facilityId, boolean located, String location) {
 
         /** The key after which the page starts; null for the first page. */
-        static CensusKey decode(String cursor) {
-            if (cursor == null) {
-                return null;
-            }
-            String[] parts = cursor.split("\\|", 3);
-            try {
-                if (parts.length == 3 && (parts[1].equals("0") || parts[1].equals("1"))) {
-                    return new CensusKey(UUID.fromString(parts[0]), parts[1].equals("1"), parts[2]);
-                }
-            } catch (IllegalArgumentException e) {
-                // not a cursor of this list: refused below
-            }
-            throw new BadRequestException("cursor", "is not a cursor returned by this list");
+        static CensusKey read(String cursor) {
+            return Cursor.read(cursor, 3, parts -> new CensusKey(parts.uuid(), parts.flag(), parts.text()));
         }
     }
 
@@ -108,7 +94,7 @@ public class EncounterReadsController {
                                           HttpServletRequest request) {
         UUID patientId = uuid("id", id);
         int size = Page.limit(limit);
-        Keyset after = Keyset.decode(Page.decode(cursor));
+        Keyset after = Keyset.read(cursor);
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), ENCOUNTERS);
         read.requireRegisteredPatient(patientId);
         List<EncounterView> rows = read.jdbc().query(read.sql("""
@@ -119,7 +105,7 @@ public class EncounterReadsController {
                         order by started_at desc, encounter_id desc limit ?"""),
                 (rs, i) -> encounter(rs), patientId, after.startedAt().atOffset(ZoneOffset.UTC),
                 after.encounterId(), size + 1);
-        Page<EncounterView> page = Page.of(rows, size, e -> e.startedAt() + "|" + e.encounterId());
+        Page<EncounterView> page = Page.of(rows, size, e -> Cursor.after(e.startedAt(), e.encounterId()));
         return new Page<>(withLocations(read, page.items()), page.nextCursor());
     }
 
@@ -137,7 +123,7 @@ public class EncounterReadsController {
                                     HttpServletRequest request) {
         UUID facility = facilityId == null || facilityId.isEmpty() ? null : uuid("facilityId", facilityId);
         int size = Page.limit(limit);
-        CensusKey after = CensusKey.decode(Page.decode(cursor));
+        CensusKey after = CensusKey.read(cursor);
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), ENCOUNTERS);
         String order = "(facility_id, location is not null, coalesce(location, ''))";
         List<String> conditions = new ArrayList<>();
@@ -173,7 +159,7 @@ public class EncounterReadsController {
         List<CensusGroup> items = new ArrayList<>();
         groups.forEach((key, encounters) -> items.add(new CensusGroup(key.facilityId(),
                 key.located() ? key.location() : null, encounters.size(), encounters)));
-        return new Page<>(items, keys.size() > size ? Page.cursor(items.get(items.size() - 1).cursorKey()) : null);
+        return new Page<>(items, keys.size() > size ? items.get(items.size() - 1).cursorAfter() : null);
     }
 
     private List<EncounterView> withLocations(Read read, List<EncounterView> encounters) {
@@ -216,19 +202,9 @@ public class EncounterReadsController {
         private static final Keyset FIRST = new Keyset(Instant.parse("9999-12-31T23:59:59Z"),
                 new UUID(-1L, -1L));
 
-        static Keyset decode(String cursor) {
-            if (cursor == null) {
-                return FIRST;
-            }
-            String[] parts = cursor.split("\\|", -1);
-            try {
-                if (parts.length == 2) {
-                    return new Keyset(Objects.requireNonNull(instant(parts[0])), UUID.fromString(parts[1]));
-                }
-            } catch (DateTimeParseException | IllegalArgumentException | NullPointerException e) {
-                // falls through to the answer below
-            }
-            throw new BadRequestException("cursor", "is not a cursor returned by this list");
+        static Keyset read(String cursor) {
+            Keyset after = Cursor.read(cursor, 2, parts -> new Keyset(parts.instant(), parts.uuid()));
+            return after == null ? FIRST : after;
         }
     }
 }

@@ -10,9 +10,10 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
-import org.clinical.infra.web.BadRequestException;
+import org.clinical.infra.web.Cursor;
 import org.clinical.infra.web.Page;
-import org.clinical.query.observation.QueryParameters.CodeFilter;
+import org.clinical.query.web.QueryParameters;
+import org.clinical.query.web.QueryParameters.CodeFilter;
 import org.clinical.query.web.ReadModels;
 import org.clinical.query.web.ReadModels.Read;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,7 +27,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -82,7 +82,7 @@ public class ObservationReadController {
         Instant fromAt = QueryParameters.instant("from", from);
         Instant toAt = QueryParameters.instant("to", to);
         int size = Page.limit(limit);
-        Cursor after = Cursor.parse(Page.decode(cursor));
+        After after = Cursor.read(cursor, 2, parts -> new After(parts.instant(), parts.uuid()));
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), "observations");
         read.requireRegisteredPatient(patientId);
 
@@ -114,7 +114,7 @@ public class ObservationReadController {
         sql.append(" order by effective_at desc, observation_id desc limit ?");
         args.add(size + 1);
         List<ObservationView> rows = read.jdbc().query(read.sql(sql.toString()), (rs, i) -> view(rs), args.toArray());
-        return Page.of(rows, size, v -> v.effectiveAt() + "|" + v.observationId());
+        return Page.of(rows, size, v -> Cursor.after(v.effectiveAt(), v.observationId()));
     }
 
     private static ObservationView view(ResultSet rs) throws SQLException {
@@ -140,22 +140,7 @@ public class ObservationReadController {
         }
     }
 
-    /** The sort key of the last item of a page: {@code effectiveAt|observationId}. */
-    record Cursor(Instant effectiveAt, UUID observationId) {
-
-        static Cursor parse(String decoded) {
-            if (decoded == null) {
-                return null;
-            }
-            int bar = decoded.indexOf('|');
-            try {
-                if (bar < 0) {
-                    throw new IllegalArgumentException("no separator");
-                }
-                return new Cursor(Instant.parse(decoded.substring(0, bar)), UUID.fromString(decoded.substring(bar + 1)));
-            } catch (IllegalArgumentException | DateTimeParseException e) {
-                throw new BadRequestException("cursor", "is not a cursor returned by this list");
-            }
-        }
+    /** The sort key of the last item of a page. */
+    private record After(Instant effectiveAt, UUID observationId) {
     }
 }

@@ -5,7 +5,12 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.clinical.infra.web.BadRequestException;
-import org.clinical.query.observation.QueryParameters.CodeFilter;
+import org.clinical.query.observation.ObservationStats.ByDay;
+import org.clinical.query.observation.ObservationStats.ByFacility;
+import org.clinical.query.observation.ObservationStats.Items;
+import org.clinical.query.observation.ObservationStats.Summary;
+import org.clinical.query.web.QueryParameters;
+import org.clinical.query.web.QueryParameters.CodeFilter;
 import org.clinical.query.web.ReadModels;
 import org.clinical.query.web.ReadModels.Read;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 @RestController
 @Tag(name = "Analytics")
@@ -46,7 +52,7 @@ public class ObservationStatsController {
                     from a log-scale histogram and are within 1 % relative error of the actual sample at rank
                     floor(q * (count - 1)). No values: count 0 and nulls. Reads the daily rollup only, never the
                     observations.""")
-    public Map<String, Object> stats(@PathVariable("tenant") String tenant,
+    public ObservationStats stats(@PathVariable("tenant") String tenant,
                                      @Parameter(description = "system|code, or a bare code", required = true)
                                      @RequestParam(name = "code", required = false) String code,
                                      @Parameter(description = "first UTC day, YYYY-MM-DD, inclusive")
@@ -59,9 +65,7 @@ public class ObservationStatsController {
         CodeFilter codeFilter = CodeFilter.parse("code", code, true);
         LocalDate fromDay = QueryParameters.date("from", from);
         LocalDate toDay = QueryParameters.date("to", to);
-        if (fromDay != null && toDay != null && toDay.isBefore(fromDay)) {
-            throw new BadRequestException("to", "must not be before from");
-        }
+        QueryParameters.requireOrdered(fromDay, toDay);
         String group = switch (groupBy == null ? "" : groupBy) {
             case "" -> "null::text";
             case "day" -> "day";
@@ -102,22 +106,20 @@ public class ObservationStatsController {
 
         if (groupBy == null || groupBy.isEmpty()) {
             Group only = groups.get(null);
-            return only == null ? Group.EMPTY.view() : only.view();
+            return only == null ? Summary.NONE : only.summary();
         }
-        String name = groupBy.equals("day") ? "day" : "facilityId";
-        List<Map<String, Object>> items = new ArrayList<>();
-        groups.forEach((k, g) -> {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put(name, k);
-            item.putAll(g.view());
-            items.add(item);
-        });
-        return Map.of("items", items);
+        if (groupBy.equals("day")) {
+            return new Items<>(groups.entrySet().stream()
+                    .map(e -> new ByDay((LocalDate) e.getKey(), e.getValue().summary())).toList());
+        }
+        return new Items<>(groups.entrySet().stream()
+                .map(e -> new ByFacility((UUID) e.getKey(), e.getValue().summary())).toList());
     }
 
+    /** The group: a day, a facility id, or null (no grouping, or observations without an encounter). */
     private static Object key(ResultSet rs) throws SQLException {
         Object g = rs.getObject(1);
-        return g instanceof java.sql.Date d ? d.toLocalDate().toString() : g;
+        return g instanceof java.sql.Date d ? d.toLocalDate() : g;
     }
 
     private static String unit(Array units) throws SQLException {
@@ -129,8 +131,6 @@ public class ObservationStatsController {
     }
 
     private static final class Group {
-
-        static final Group EMPTY = new Group(0, null, null, null, null);
 
         final long count;
         final BigDecimal sum;
@@ -147,18 +147,11 @@ public class ObservationStatsController {
             this.unit = unit;
         }
 
-        Map<String, Object> view() {
+        Summary summary() {
             Double lo = min == null ? null : min.doubleValue();
             Double hi = max == null ? null : max.doubleValue();
-            Map<String, Object> view = new LinkedHashMap<>();
-            view.put("count", count);
-            view.put("min", min);
-            view.put("max", max);
-            view.put("mean", count == 0 ? null : sum.doubleValue() / count);
-            view.put("p50", percentiles.percentile(0.50, lo, hi));
-            view.put("p95", percentiles.percentile(0.95, lo, hi));
-            view.put("unit", unit);
-            return view;
+            return new Summary(count, min, max, count == 0 ? null : sum.doubleValue() / count,
+                    percentiles.percentile(0.50, lo, hi), percentiles.percentile(0.95, lo, hi), unit);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.clinical.infra.web.NotFoundException;
 import org.clinical.infra.web.Page;
+import org.clinical.infra.web.RecordVersion;
 import org.clinical.query.cache.PatientCache;
 import org.clinical.query.patient.PatientSummary.Found;
 import org.clinical.query.patient.PatientSummary.LatestVitals;
@@ -59,7 +60,8 @@ public class PatientReadController {
         if (summary == null) {
             throw unknown(id);
         }
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).eTag("\"" + summary.version() + "\"")
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .eTag(RecordVersion.of(summary.version()).etag())
                 .cacheControl(CacheControl.noCache().cachePrivate()).body(summary.json());
     }
 

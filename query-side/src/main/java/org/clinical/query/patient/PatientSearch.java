@@ -1,9 +1,11 @@
 package org.clinical.query.patient;
 
 import org.clinical.infra.web.BadRequestException;
+import org.clinical.infra.web.Cursor;
 import org.clinical.infra.web.Page;
 import org.clinical.query.patient.PatientSummary.Found;
 import org.clinical.query.patient.PatientSummary.Name;
+import org.clinical.query.web.QueryParameters;
 import org.clinical.query.web.ReadModels.Read;
 import org.clinical.query.web.Rows;
 import org.springframework.stereotype.Component;
@@ -15,7 +17,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +43,7 @@ public class PatientSearch {
     public Page<Found> search(Read read, Criteria criteria) {
         int limit = Page.limit(criteria.limit());
         LocalDate birthDate = birthDate(criteria.birthDate());
-        Cursor after = Cursor.decode(criteria.cursor());
+        After after = After.read(criteria.cursor());
         List<String[]> vocabularies = new ArrayList<>();
         for (String word : words(read, criteria.name())) {
             String[] matching = vocabulary(read, word);
@@ -88,7 +89,7 @@ public class PatientSearch {
                 rs.getObject(9, UUID.class)), rs.getString(10));
         List<Row> rows = walk ? walking(read, read.sql(sql.toString()), args, mapper)
                 : read.jdbc().query(read.sql(sql.toString()), mapper, args.toArray());
-        Page<Row> page = Page.of(rows, limit, row -> Cursor.encode(row.sortKey(), row.item().patientId()));
+        Page<Row> page = Page.of(rows, limit, row -> Cursor.after(row.item().patientId(), row.sortKey()));
         return new Page<>(page.items().stream().map(Row::item).toList(), page.nextCursor());
     }
 
@@ -136,7 +137,7 @@ public class PatientSearch {
         }
     }
 
-    private static void appendAfter(StringBuilder sql, List<Object> args, Cursor after, String alias) {
+    private static void appendAfter(StringBuilder sql, List<Object> args, After after, String alias) {
         if (after != null) {
             sql.append(" and (").append(alias).append(".sort_key, ").append(alias).append(".patient_id) > (?, ?)");
             args.add(after.sortKey());
@@ -205,42 +206,20 @@ public class PatientSearch {
                 String.class, (Object) words);
     }
 
+    /** Unlike the other reads' dates, a blank one is refused: only an empty one means none. */
     private static LocalDate birthDate(String text) {
-        if (text == null || text.isEmpty()) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new BadRequestException("birthDate", "must be a date YYYY-MM-DD");
-        }
+        return text == null || text.isEmpty() ? null : QueryParameters.day("birthDate", text);
     }
 
     private static String escapeLike(String word) {
         return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
-    /** The position after a result: its sort key and patient id, the id last so the key may hold anything. */
-    private record Cursor(String sortKey, UUID patientId) {
+    /** The position after a result: its patient id and sort key, the key last so it may hold anything. */
+    private record After(UUID patientId, String sortKey) {
 
-        static String encode(String sortKey, UUID patientId) {
-            return sortKey + "|" + patientId;
-        }
-
-        static Cursor decode(String cursor) {
-            String text = Page.decode(cursor);
-            if (text == null) {
-                return null;
-            }
-            int bar = text.lastIndexOf('|');
-            try {
-                if (bar < 0) {
-                    throw new IllegalArgumentException("no patient id");
-                }
-                return new Cursor(text.substring(0, bar), UUID.fromString(text.substring(bar + 1)));
-            } catch (IllegalArgumentException e) {
-                throw new BadRequestException("cursor", "is not a cursor returned by this list");
-            }
+        static After read(String cursor) {
+            return Cursor.read(cursor, 2, parts -> new After(parts.uuid(), parts.text()));
         }
     }
 }

@@ -11,6 +11,7 @@ import org.clinical.infra.tenant.Tenant;
 import org.clinical.infra.web.ConflictException;
 import org.clinical.infra.web.BadRequestException;
 import org.clinical.infra.web.NotFoundException;
+import org.clinical.infra.web.Cursor;
 import org.clinical.infra.web.Page;
 import org.clinical.infra.web.StoredPosition;
 import org.clinical.projections.deadletter.DeadLetters;
@@ -137,20 +138,12 @@ public class ProjectionController {
         stored.await(tenant, request.getHeader(StoredPosition.HEADER));
         ReadModel model = model(name);
         int size = Page.limit(limit);
-        long afterPosition = -2;
-        String afterId = "";
-        String after = Page.decode(cursor);
-        if (after != null) {
-            int bar = after.indexOf('|');
-            try {
-                afterPosition = Long.parseLong(after.substring(0, Math.max(bar, 0)));
-            } catch (NumberFormatException e) {
-                throw new BadRequestException("cursor", "is not a cursor returned by this list");
-            }
-            afterId = after.substring(bar + 1);
+        LetterKey after = Cursor.read(cursor, 2, parts -> new LetterKey(parts.number(), parts.text()));
+        if (after == null) {
+            after = LetterKey.FIRST;
         }
-        List<Letter> rows = deadLetters.list(tenant, model.name(), afterPosition, afterId, size + 1);
-        return Page.of(rows, size, l -> (l.position() == null ? -1 : l.position()) + "|" + l.id());
+        List<Letter> rows = deadLetters.list(tenant, model.name(), after.position(), after.id(), size + 1);
+        return Page.of(rows, size, l -> Cursor.after(l.position() == null ? -1 : l.position(), l.id()));
     }
 
     @PostMapping("/{name}/dead-letters/retry")
@@ -184,5 +177,11 @@ public class ProjectionController {
 
     private ReadModel model(String name) {
         return generations.readModel(name).orElseThrow(() -> new NotFoundException("No projection named " + name));
+    }
+
+    /** A dead letter's place in the list: its stream position (-1 for none), then its id. */
+    private record LetterKey(long position, String id) {
+
+        static final LetterKey FIRST = new LetterKey(-2, "");
     }
 }

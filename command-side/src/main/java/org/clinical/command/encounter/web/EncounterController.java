@@ -13,6 +13,7 @@ import jakarta.validation.constraints.Size;
 import org.clinical.command.web.CodingBody;
 import org.clinical.command.web.CommandEndpoint;
 import org.clinical.command.web.CommandEndpoint.Answer;
+import org.clinical.infra.web.RecordVersion;
 import org.clinical.command.web.ClinicalRange;
 import org.clinical.command.web.EdgeClock;
 import org.clinical.command.web.Limits;
@@ -121,7 +122,7 @@ public class EncounterController {
                 receipt -> answer(200, id, receipt.versionOf(id)));
     }
 
-    private static Answer answer(int status, EncounterId id, long version) {
-        return new Answer(status, new EncounterVersion(id.value(), version), version);
+    private static Answer answer(int status, EncounterId id, RecordVersion version) {
+        return new Answer(status, new EncounterVersion(id.value(), version.value()), version);
     }
 }

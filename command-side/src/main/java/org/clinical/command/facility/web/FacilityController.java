@@ -15,6 +15,7 @@ import org.clinical.command.web.CommandEndpoint.Answer;
 import org.clinical.command.web.EdgeClock;
 import org.clinical.command.web.Limits;
 import org.clinical.command.web.Line;
+import org.clinical.infra.web.Cursor;
 import org.clinical.infra.web.Page;
 import org.clinical.events.facility.FacilityId;
 import org.clinical.events.facility.FacilityType;
@@ -91,12 +92,12 @@ public class FacilityController {
         Tenant tenant = access.require(tenantId);
         stored.await(tenant, request.getHeader(StoredPosition.HEADER));
         int size = Page.limit(limit);
-        String after = Page.decode(cursor);
+        String after = Cursor.read(cursor, 1, Cursor.Parts::text);
         var rows = jdbc.jdbc(tenant).query("select facility_id, code, name, type, beds, registered_at from "
                         + tenant.schema() + ".facility_registry where code > ? order by code limit ?",
                 (rs, i) -> new FacilityView(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
                         rs.getString(4), (Integer) rs.getObject(5), rs.getTimestamp(6).toInstant()),
                 after == null ? "" : after, size + 1);
-        return Page.of(rows, size, FacilityView::code);
+        return Page.of(rows, size, facility -> Cursor.after(facility.code()));
     }
 }

@@ -15,6 +15,7 @@ import org.clinical.command.observation.ObservationBatch;
 import org.clinical.command.web.CodingBody;
 import org.clinical.command.web.CommandEndpoint;
 import org.clinical.command.web.CommandEndpoint.Answer;
+import org.clinical.infra.web.RecordVersion;
 import org.clinical.command.web.ClinicalRange;
 import org.clinical.command.web.EdgeClock;
 import org.clinical.command.web.Limits;
@@ -115,7 +116,7 @@ public class ObservationController {
         }
         return endpoint.send(tenant, request, body, new RecordObservations(commands), receipt -> new Answer(201,
                 new BatchResults(commands.stream().map(c -> new ObservationVersion(c.observationId().value(),
-                        receipt.versionOf(c.observationId()))).toList()), null));
+                        receipt.versionOf(c.observationId()).value())).toList()), null));
     }
 
     @PostMapping("/{id}/amend")
@@ -161,7 +162,7 @@ public class ObservationController {
         return new ReferenceRange(body.low(), body.high());
     }
 
-    private static Answer answer(int status, ObservationId id, long version) {
-        return new Answer(status, new ObservationVersion(id.value(), version), version);
+    private static Answer answer(int status, ObservationId id, RecordVersion version) {
+        return new Answer(status, new ObservationVersion(id.value(), version.value()), version);
     }
 }

@@ -11,6 +11,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.clinical.command.web.CommandEndpoint;
 import org.clinical.command.web.CommandEndpoint.Answer;
+import org.clinical.infra.web.RecordVersion;
 import org.clinical.command.web.ClinicalRange;
 import org.clinical.command.web.EdgeClock;
 import org.clinical.command.web.Limits;
@@ -167,7 +168,7 @@ public class PatientController {
                         address.postalCode(), address.country()));
     }
 
-    private static Answer answer(int status, PatientId id, long version) {
-        return new Answer(status, new PatientVersion(id.value(), version), version);
+    private static Answer answer(int status, PatientId id, RecordVersion version) {
+        return new Answer(status, new PatientVersion(id.value(), version.value()), version);
     }
 }
