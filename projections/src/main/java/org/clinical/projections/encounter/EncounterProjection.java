@@ -4,6 +4,7 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.clinical.infra.web.RecordVersion;
 import org.clinical.events.encounter.EncounterEvent;
 import org.clinical.events.encounter.EncounterEvent.EncounterCancelled;
 import org.clinical.events.encounter.EncounterEvent.EncounterStarted;
@@ -60,7 +61,7 @@ public class EncounterProjection extends Projection<EncounterChanges> {
 
     /** The version is the one commands answer and ETags carry: the number of the encounter's events so far. */
     private void add(EncounterEvent event, long sequence, TrackedEventMessage<?> message) {
-        batchState(message).add(event, sequence + 1);
+        batchState(message).add(event, RecordVersion.fromSequence(sequence).value());
     }
 
     @Override

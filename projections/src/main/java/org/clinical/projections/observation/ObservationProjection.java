@@ -5,6 +5,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.clinical.infra.web.RecordVersion;
 import org.clinical.events.observation.ObservationEvent.ObservationAmended;
 import org.clinical.events.observation.ObservationEvent.ObservationEnteredInError;
 import org.clinical.events.observation.ObservationEvent.ObservationRecorded;
@@ -54,21 +55,21 @@ public class ObservationProjection extends Projection<ObservationChanges> {
     @EventHandler
     void on(ObservationRecorded event, TrackedEventMessage<?> message, @SequenceNumber long sequence,
             @Timestamp Instant at) {
-        batchState(message).recorded(ObservationRow.recorded(event, sequence + 1, at));
+        batchState(message).recorded(ObservationRow.recorded(event, RecordVersion.fromSequence(sequence).value(), at));
     }
 
     @EventHandler
     void on(ObservationAmended event, TrackedEventMessage<?> message, @SequenceNumber long sequence,
             @Timestamp Instant at) {
         batchState(message).changed(new ObservationChanges.Change(event.observationId().value(), event, null,
-                sequence + 1, at));
+                RecordVersion.fromSequence(sequence).value(), at));
     }
 
     @EventHandler
     void on(ObservationEnteredInError event, TrackedEventMessage<?> message, @SequenceNumber long sequence,
             @Timestamp Instant at) {
         batchState(message).changed(new ObservationChanges.Change(event.observationId().value(), null,
-                event.reason(), sequence + 1, at));
+                event.reason(), RecordVersion.fromSequence(sequence).value(), at));
     }
 
     @Override

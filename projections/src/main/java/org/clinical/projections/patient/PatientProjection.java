@@ -5,6 +5,7 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
+import org.clinical.infra.web.RecordVersion;
 import org.clinical.events.patient.PatientEvent;
 import org.clinical.events.patient.PatientEvent.PatientDeceased;
 import org.clinical.events.patient.PatientEvent.PatientDemographicsUpdated;
@@ -23,7 +24,7 @@ import java.time.Instant;
  * plus the parts of its names and its identifiers for search. Handlers only gather the batch's events
  * ({@link PatientChanges}); at commit each becomes one guarded write and the names and identifiers of the
  * patients it touched are rewritten from their rows, set-based. The version is the one commands answer and
- * accept in If-Match: the aggregate's sequence number + 1.
+ * accept in If-Match ({@link RecordVersion}, from the aggregate's sequence number).
  */
 @Component
 @ProcessingGroup(PatientProjection.NAME)
@@ -63,7 +64,7 @@ public class PatientProjection extends Projection<PatientChanges> {
     }
 
     private void add(PatientEvent event, EventMessage<?> message, long sequence, Instant at) {
-        batchState(message).add(event, sequence + 1, at);
+        batchState(message).add(event, RecordVersion.fromSequence(sequence).value(), at);
     }
 
     @Override
