@@ -20,7 +20,7 @@ import org.clinical.command.tenant.TenantCatalog;
 import org.clinical.command.tenant.jdbc.RegistryTenantCatalog;
 import org.clinical.command.web.CommandEndpoint;
 import org.clinical.command.web.EdgeClock;
-import org.clinical.infra.command.TenantCommandGateway;
+import org.clinical.command.gateway.TenantCommandGateway;
 import org.clinical.infra.security.TenantAccess;
 import org.clinical.infra.tenant.TenantJdbc;
 import org.clinical.infra.tenant.TenantRegistry;

@@ -2,9 +2,9 @@ package org.clinical.command.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
-import org.clinical.infra.command.CommandContext;
-import org.clinical.infra.command.CommandResponse;
-import org.clinical.infra.command.TenantCommandGateway;
+import org.clinical.command.gateway.CommandContext;
+import org.clinical.command.gateway.CommandResponse;
+import org.clinical.command.gateway.TenantCommandGateway;
 import org.clinical.infra.eventstore.CommandReceipt;
 import org.clinical.infra.security.Caller;
 import org.clinical.infra.security.TenantAccess;

@@ -1,7 +1,6 @@
 package org.clinical.infra.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.extensions.multitenancy.components.MultiTenantAwareComponent;
@@ -12,9 +11,7 @@ import org.axonframework.messaging.Message;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.clinical.infra.command.CommandMetadata;
-import org.clinical.infra.command.IdempotencyStore;
 import org.clinical.infra.command.TenantCommandBuses;
-import org.clinical.infra.command.TenantCommandGateway;
 import org.clinical.infra.eventstore.ClinicalSerializer;
 import org.clinical.infra.eventstore.PatientRegisteredUpcaster;
 import org.clinical.infra.eventstore.TenantEventStores;
@@ -194,23 +191,6 @@ public class PlatformConfiguration {
             schemas.migratePlatform();
             registry.all().forEach(activation::activate);
         };
-    }
-
-    @Bean
-    IdempotencyStore idempotencyStore(ObjectMapper mapper) {
-        return new IdempotencyStore(mapper);
-    }
-
-    @Bean
-    TenantCommandGateway tenantCommandGateway(CommandBus commandBus, TenantDirectory tenants, Regions regions,
-                                              IdempotencyStore idempotency) {
-        return new TenantCommandGateway(commandBus, tenants, regions, idempotency);
-    }
-
-    @Bean
-    IdempotencyPurge idempotencyPurge(TenantDirectory tenants, Regions regions, IdempotencyStore store,
-                                      ClinicalProperties properties) {
-        return new IdempotencyPurge(tenants, regions, store, properties.idempotency().retention());
     }
 
     /** Also on error dispatches, so that {@code /error} answers with the failed request's correlation id. */

@@ -8,7 +8,6 @@ import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.modelling.command.ConflictingAggregateVersionException;
 import org.clinical.events.common.ErrorCode;
 import org.clinical.events.common.RuleViolation;
-import org.clinical.infra.command.IdempotencyKeyReusedException;
 import org.clinical.infra.eventstore.DuplicateKeyResolver;
 import org.clinical.infra.tenant.UnknownTenantException;
 import org.springframework.core.Ordered;

@@ -1,14 +1,16 @@
-package org.clinical.infra.command;
+package org.clinical.command.gateway;
 
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.messaging.MetaData;
+import org.clinical.infra.command.CommandMetadata;
 import org.clinical.infra.eventstore.CommandReceipt;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.Tenant;
 import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.web.IdempotencyKeyReusedException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.support.TransactionTemplate;
 

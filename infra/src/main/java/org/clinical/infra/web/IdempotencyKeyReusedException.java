@@ -1,4 +1,4 @@
-package org.clinical.infra.command;
+package org.clinical.infra.web;
 
 /** The same {@code Idempotency-Key} was sent with a different request: answered 422. */
 public class IdempotencyKeyReusedException extends RuntimeException {

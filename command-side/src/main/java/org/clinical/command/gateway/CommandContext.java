@@ -1,4 +1,4 @@
-package org.clinical.infra.command;
+package org.clinical.command.gateway;
 
 /**
  * Who sends a command, for which tenant, within which request.

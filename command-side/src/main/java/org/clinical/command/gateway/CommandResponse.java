@@ -1,4 +1,4 @@
-package org.clinical.infra.command;
+package org.clinical.command.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.clinical.infra.web.RecordVersion;

@@ -1,4 +1,4 @@
-package org.clinical.infra.command;
+package org.clinical.command.gateway;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

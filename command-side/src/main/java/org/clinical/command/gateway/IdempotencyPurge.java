@@ -1,6 +1,5 @@
-package org.clinical.infra.config;
+package org.clinical.command.gateway;
 
-import org.clinical.infra.command.IdempotencyStore;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.TenantDirectory;
 import org.slf4j.Logger;
@@ -19,7 +18,7 @@ public class IdempotencyPurge {
     private final IdempotencyStore store;
     private final Duration retention;
 
-    IdempotencyPurge(TenantDirectory tenants, Regions regions, IdempotencyStore store, Duration retention) {
+    public IdempotencyPurge(TenantDirectory tenants, Regions regions, IdempotencyStore store, Duration retention) {
         this.tenants = tenants;
         this.regions = regions;
         this.store = store;
