@@ -26,22 +26,4 @@ public record Tenant(String id, String name, String region, Instant createdAt) {
     public String schema() {
         return schemaOf(id);
     }
-
-    /**
-     * The schema holding one generation of a projection's read model: {@code r_acme__patients_1}. Projection
-     * names hold no "__", so the name splits back uniquely from the right.
-     */
-    public String readModelSchema(String projection, int generation) {
-        return "r_" + id.replace('-', '_') + "__" + projection + "_" + generation;
-    }
-
-    /** The schema of the stable views analysts query: {@code a_acme}. */
-    public String analyticsSchema() {
-        return "a_" + id.replace('-', '_');
-    }
-
-    /** The read-only database role that may read {@link #analyticsSchema()} and nothing else. */
-    public String analystRole() {
-        return "clinical_analyst_" + id.replace('-', '_');
-    }
 }

@@ -14,10 +14,11 @@ final class AnalystRole {
     }
 
     static void ensure(JdbcTemplate jdbc, Tenant tenant) {
-        String role = tenant.analystRole();
+        String role = ReadModelSchemas.analystRole(tenant);
         jdbc.execute("do $$ begin create role " + role + " nologin; exception when duplicate_object then null; end $$");
-        jdbc.execute("create schema if not exists " + tenant.analyticsSchema());
-        jdbc.execute("revoke all on schema " + tenant.analyticsSchema() + " from public");
-        jdbc.execute("grant usage on schema " + tenant.analyticsSchema() + " to " + role);
+        String analytics = ReadModelSchemas.analytics(tenant);
+        jdbc.execute("create schema if not exists " + analytics);
+        jdbc.execute("revoke all on schema " + analytics + " from public");
+        jdbc.execute("grant usage on schema " + analytics + " to " + role);
     }
 }

@@ -52,7 +52,7 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
         if (generation == null) {
             throw new IllegalStateException("projection " + projection + " of tenant " + tenant.id() + " not ready");
         }
-        return tenant.readModelSchema(projection, generation);
+        return ReadModelSchemas.generation(tenant, projection, generation);
     }
 
     public int liveGeneration(Tenant tenant, String projection) {
@@ -92,13 +92,13 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
      */
     public String switchTo(Tenant tenant, ReadModel model, int generation, Runnable alsoInTransaction) {
         String old = liveSchema(tenant, model.name());
-        analyze(tenant, tenant.readModelSchema(model.name(), generation));
+        analyze(tenant, ReadModelSchemas.generation(tenant, model.name(), generation));
         transaction(tenant).executeWithoutResult(tx -> {
             alsoInTransaction.run();
             jdbc(tenant).update("update " + tenant.schema() + ".projection_generation"
                     + " set live = ?, building = null, building_since = null, switched_at = now() where name = ?",
                     generation, model.name());
-            createViews(tenant, model, tenant.readModelSchema(model.name(), generation));
+            createViews(tenant, model, ReadModelSchemas.generation(tenant, model.name(), generation));
         });
         live.get(tenant.id()).put(model.name(), generation);
         return old;
@@ -108,7 +108,7 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
     public void abandon(Tenant tenant, ReadModel model, int generation) {
         jdbc(tenant).update("update " + tenant.schema() + ".projection_generation"
                 + " set building = null, building_since = null where name = ? and building = ?", model.name(), generation);
-        drop(tenant, tenant.readModelSchema(model.name(), generation));
+        drop(tenant, ReadModelSchemas.generation(tenant, model.name(), generation));
     }
 
     /** Statistics for the planner before the first read of a rebuilt generation. */
@@ -135,7 +135,7 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
                     createSchema(tenant, model, generation);
                     jdbc(tenant).update("insert into " + tenant.schema() + ".projection_generation (name, live)"
                             + " values (?, ?)", model.name(), generation);
-                    createViews(tenant, model, tenant.readModelSchema(model.name(), generation));
+                    createViews(tenant, model, ReadModelSchemas.generation(tenant, model.name(), generation));
                 }
                 generations.put(model.name(), generation);
             }
@@ -156,7 +156,7 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
     }
 
     private void createSchema(Tenant tenant, ReadModel model, int generation) {
-        String schema = tenant.readModelSchema(model.name(), generation);
+        String schema = ReadModelSchemas.generation(tenant, model.name(), generation);
         JdbcTemplate jdbc = jdbc(tenant);
         jdbc.execute("drop schema if exists " + schema + " cascade");
         jdbc.execute("create schema " + schema);
@@ -170,8 +170,10 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
             return;
         }
         JdbcTemplate jdbc = jdbc(tenant);
-        jdbc.execute(resource(model.views()).replace("{rm}", readModelSchema).replace("{a}", tenant.analyticsSchema()));
-        jdbc.execute("grant select on all tables in schema " + tenant.analyticsSchema() + " to " + tenant.analystRole());
+        String analytics = ReadModelSchemas.analytics(tenant);
+        jdbc.execute(resource(model.views()).replace("{rm}", readModelSchema).replace("{a}", analytics));
+        jdbc.execute("grant select on all tables in schema " + analytics
+                + " to " + ReadModelSchemas.analystRole(tenant));
     }
 
     private JdbcTemplate jdbc(Tenant tenant) {

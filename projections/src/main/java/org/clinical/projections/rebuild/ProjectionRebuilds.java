@@ -12,6 +12,7 @@ import org.clinical.projections.readmodel.Projection;
 import org.clinical.projections.readmodel.ProjectionPositions;
 import org.clinical.projections.readmodel.ReadModel;
 import org.clinical.projections.readmodel.ReadModelChanges;
+import org.clinical.projections.readmodel.ReadModelSchemas;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -108,7 +109,7 @@ public class ProjectionRebuilds implements AutoCloseable {
     }
 
     private void run(Tenant tenant, ReadModel model, int generation) {
-        String target = tenant.readModelSchema(model.name(), generation);
+        String target = ReadModelSchemas.generation(tenant, model.name(), generation);
         PooledStreamingEventProcessor replay = processors.replay(model.name(), tenant.id(), replayName(model),
                 REPLAY_BATCH_SIZE, (unitOfWork, chain) -> {
                     unitOfWork.root().resources().put(Projection.REPLAY_TARGET, target);
