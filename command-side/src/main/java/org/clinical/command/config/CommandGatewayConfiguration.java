@@ -7,7 +7,7 @@ import org.clinical.command.gateway.IdempotencyStore;
 import org.clinical.command.gateway.TenantCommandGateway;
 import org.clinical.infra.config.ClinicalProperties;
 import org.clinical.infra.region.Regions;
-import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.ActiveTenants;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,13 +24,13 @@ public class CommandGatewayConfiguration {
     }
 
     @Bean
-    TenantCommandGateway tenantCommandGateway(CommandBus commandBus, TenantDirectory tenants, Regions regions,
+    TenantCommandGateway tenantCommandGateway(CommandBus commandBus, ActiveTenants tenants, Regions regions,
                                               IdempotencyStore idempotency) {
         return new TenantCommandGateway(commandBus, tenants, regions, idempotency);
     }
 
     @Bean
-    IdempotencyPurge idempotencyPurge(TenantDirectory tenants, Regions regions, IdempotencyStore store,
+    IdempotencyPurge idempotencyPurge(ActiveTenants tenants, Regions regions, IdempotencyStore store,
                                       ClinicalProperties properties) {
         return new IdempotencyPurge(tenants, regions, store, properties.idempotency().retention());
     }

@@ -15,9 +15,9 @@ import org.clinical.command.observation.jdbc.JdbcObservationSubjects;
 import org.clinical.command.patient.Patient;
 import org.clinical.command.patient.PatientRegistry;
 import org.clinical.command.patient.jdbc.JdbcPatientRegistry;
-import org.clinical.command.tenant.Tenant;
-import org.clinical.command.tenant.TenantCatalog;
-import org.clinical.command.tenant.jdbc.RegistryTenantCatalog;
+import org.clinical.command.tenant.TenantAggregate;
+import org.clinical.command.tenant.TenantRegistration;
+import org.clinical.command.tenant.jdbc.JdbcTenantRegistration;
 import org.clinical.command.web.CommandEndpoint;
 import org.clinical.command.web.EdgeClock;
 import org.clinical.command.gateway.TenantCommandGateway;
@@ -39,7 +39,7 @@ public class CommandSideConfiguration {
     @Bean
     ConfigurerModule aggregates(ObservationSubjects subjects) {
         return configurer -> {
-            configurer.configureAggregate(Tenant.class);
+            configurer.configureAggregate(TenantAggregate.class);
             configurer.configureAggregate(Facility.class);
             configurer.configureAggregate(Patient.class);
             configurer.configureAggregate(Encounter.class);
@@ -49,8 +49,8 @@ public class CommandSideConfiguration {
     }
 
     @Bean
-    TenantCatalog tenantCatalog(TenantRegistry registry) {
-        return new RegistryTenantCatalog(registry);
+    TenantRegistration tenantRegistration(TenantRegistry registry) {
+        return new JdbcTenantRegistration(registry);
     }
 
     @Bean

@@ -1,7 +1,7 @@
 package org.clinical.command.gateway;
 
 import org.clinical.infra.region.Regions;
-import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.ActiveTenants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -13,12 +13,12 @@ public class IdempotencyPurge {
 
     private static final Logger log = LoggerFactory.getLogger(IdempotencyPurge.class);
 
-    private final TenantDirectory tenants;
+    private final ActiveTenants tenants;
     private final Regions regions;
     private final IdempotencyStore store;
     private final Duration retention;
 
-    public IdempotencyPurge(TenantDirectory tenants, Regions regions, IdempotencyStore store, Duration retention) {
+    public IdempotencyPurge(ActiveTenants tenants, Regions regions, IdempotencyStore store, Duration retention) {
         this.tenants = tenants;
         this.regions = regions;
         this.store = store;

@@ -9,7 +9,7 @@ import org.clinical.infra.command.CommandMetadata;
 import org.clinical.infra.eventstore.CommandReceipt;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.Tenant;
-import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.ActiveTenants;
 import org.clinical.infra.web.IdempotencyKeyReusedException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -29,11 +29,11 @@ import java.util.function.Function;
 public class TenantCommandGateway {
 
     private final CommandGateway gateway;
-    private final TenantDirectory tenants;
+    private final ActiveTenants tenants;
     private final Regions regions;
     private final IdempotencyStore idempotency;
 
-    public TenantCommandGateway(CommandBus commandBus, TenantDirectory tenants, Regions regions,
+    public TenantCommandGateway(CommandBus commandBus, ActiveTenants tenants, Regions regions,
                                 IdempotencyStore idempotency) {
         this.gateway = DefaultCommandGateway.builder().commandBus(commandBus).build();
         this.tenants = tenants;

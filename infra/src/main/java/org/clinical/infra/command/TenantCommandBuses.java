@@ -8,7 +8,7 @@ import org.axonframework.messaging.interceptors.CorrelationDataInterceptor;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.clinical.infra.eventstore.ReceiptInterceptor;
 import org.clinical.infra.region.Regions;
-import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.ActiveTenants;
 
 /**
  * One command bus per tenant: a command runs in one transaction of its tenant's region database, carries
@@ -16,10 +16,10 @@ import org.clinical.infra.tenant.TenantDirectory;
  */
 public class TenantCommandBuses implements TenantCommandSegmentFactory {
 
-    private final TenantDirectory tenants;
+    private final ActiveTenants tenants;
     private final Regions regions;
 
-    public TenantCommandBuses(TenantDirectory tenants, Regions regions) {
+    public TenantCommandBuses(ActiveTenants tenants, Regions regions) {
         this.tenants = tenants;
         this.regions = regions;
     }

@@ -20,7 +20,7 @@ import org.clinical.infra.region.Regions;
 import org.clinical.infra.security.TenantAccess;
 import org.clinical.infra.tenant.TenantActivation;
 import org.clinical.infra.tenant.TenantClaims;
-import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.ActiveTenants;
 import org.clinical.infra.tenant.TenantJdbc;
 import org.clinical.infra.tenant.TenantRegistry;
 import org.clinical.infra.tenant.TenantSchemas;
@@ -106,12 +106,12 @@ public class PlatformConfiguration {
     }
 
     @Bean
-    TenantDirectory tenantDirectory() {
-        return new TenantDirectory();
+    ActiveTenants tenantDirectory() {
+        return new ActiveTenants();
     }
 
     @Bean
-    TenantJdbc tenantJdbc(TenantDirectory tenants, Regions regions) {
+    TenantJdbc tenantJdbc(ActiveTenants tenants, Regions regions) {
         return new TenantJdbc(tenants, regions);
     }
 
@@ -121,8 +121,8 @@ public class PlatformConfiguration {
     }
 
     @Bean
-    TenantAccess tenantAccess(TenantDirectory directory, TenantRegistry registry, TenantActivation activation) {
-        return new TenantAccess(directory, registry, activation);
+    TenantAccess tenantAccess(ActiveTenants active, TenantRegistry registry, TenantActivation activation) {
+        return new TenantAccess(active, registry, activation);
     }
 
     @Bean
@@ -149,7 +149,7 @@ public class PlatformConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    TenantEventStores tenantEventStores(TenantDirectory tenants, Regions regions, Serializer serializer,
+    TenantEventStores tenantEventStores(ActiveTenants tenants, Regions regions, Serializer serializer,
                                         EventUpcasterChain upcasters) {
         return new TenantEventStores(tenants, regions, serializer, upcasters);
     }
@@ -165,7 +165,7 @@ public class PlatformConfiguration {
     /** Primary: Axon's auto-configured local bus (which ignores this type) then stays unused. */
     @Bean
     @Primary
-    MultiTenantCommandBus multiTenantCommandBus(TenantDirectory tenants, Regions regions) {
+    MultiTenantCommandBus multiTenantCommandBus(ActiveTenants tenants, Regions regions) {
         return MultiTenantCommandBus.builder()
                 .tenantSegmentFactory(new TenantCommandBuses(tenants, regions))
                 .targetTenantResolver(PlatformConfiguration::byTenantMetadata)
@@ -173,9 +173,9 @@ public class PlatformConfiguration {
     }
 
     @Bean
-    TenantActivation tenantActivation(TenantSchemas schemas, TenantDirectory directory,
+    TenantActivation tenantActivation(TenantSchemas schemas, ActiveTenants active,
                                       List<MultiTenantAwareComponent> components) {
-        return new TenantActivation(schemas, directory, components);
+        return new TenantActivation(schemas, active, components);
     }
 
     /** Routes a message to the tenant named in its metadata (or in that of the command being handled). */
@@ -212,7 +212,7 @@ public class PlatformConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    TenantProcessors tenantProcessors(TenantEventStores eventStores, TenantDirectory tenants, Regions regions,
+    TenantProcessors tenantProcessors(TenantEventStores eventStores, ActiveTenants tenants, Regions regions,
                                       Serializer serializer) {
         return new TenantProcessors(eventStores, tenants, regions, serializer);
     }

@@ -10,7 +10,7 @@ import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.clinical.infra.region.Regions;
-import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.ActiveTenants;
 
 import java.time.Duration;
 import java.util.List;
@@ -51,12 +51,12 @@ public class TenantEventStores implements TenantEventSegmentFactory, AutoCloseab
     private final List<EmbeddedEventStore> created = new CopyOnWriteArrayList<>();
     private final Map<String, TailingEventSource> sources = new ConcurrentHashMap<>();
 
-    private final TenantDirectory tenants;
+    private final ActiveTenants tenants;
     private final Regions regions;
     private final Serializer serializer;
     private final EventUpcasterChain upcasters;
 
-    public TenantEventStores(TenantDirectory tenants, Regions regions, Serializer serializer,
+    public TenantEventStores(ActiveTenants tenants, Regions regions, Serializer serializer,
                              EventUpcasterChain upcasters) {
         this.tenants = tenants;
         this.regions = regions;

@@ -23,7 +23,7 @@ import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.Tenant;
-import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.ActiveTenants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -68,7 +68,7 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
     private static final Duration TOKEN_CLAIM_INTERVAL = Duration.ofSeconds(2);
 
     private final TenantEventStores eventSources;
-    private final TenantDirectory tenants;
+    private final ActiveTenants tenants;
     private final Regions regions;
     private final Serializer serializer;
     private final DeadLettering deadLettering;
@@ -87,7 +87,7 @@ public class TenantProcessors implements MultiTenantAwareComponent, Ordered, Sma
     private final ScheduledExecutorService workers = Executors.newScheduledThreadPool(4,
             Thread.ofPlatform().name("projection-worker-", 0).daemon().factory());
 
-    public TenantProcessors(TenantEventStores eventSources, TenantDirectory tenants, Regions regions,
+    public TenantProcessors(TenantEventStores eventSources, ActiveTenants tenants, Regions regions,
                             Serializer serializer) {
         this.eventSources = eventSources;
         this.tenants = tenants;

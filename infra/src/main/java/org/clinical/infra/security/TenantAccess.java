@@ -2,7 +2,7 @@ package org.clinical.infra.security;
 
 import org.clinical.infra.tenant.Tenant;
 import org.clinical.infra.tenant.TenantActivation;
-import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.ActiveTenants;
 import org.clinical.infra.tenant.TenantRegistry;
 import org.clinical.infra.tenant.UnknownTenantException;
 
@@ -14,12 +14,12 @@ import org.clinical.infra.tenant.UnknownTenantException;
  */
 public class TenantAccess {
 
-    private final TenantDirectory directory;
+    private final ActiveTenants active;
     private final TenantRegistry registry;
     private final TenantActivation activation;
 
-    public TenantAccess(TenantDirectory directory, TenantRegistry registry, TenantActivation activation) {
-        this.directory = directory;
+    public TenantAccess(ActiveTenants active, TenantRegistry registry, TenantActivation activation) {
+        this.active = active;
         this.registry = registry;
         this.activation = activation;
     }
@@ -28,7 +28,7 @@ public class TenantAccess {
         if (!Tenant.isValidId(tenantId) || !Caller.current().mayTouchTenant(tenantId)) {
             throw new UnknownTenantException(tenantId);
         }
-        return directory.find(tenantId).orElseGet(() -> activateRegistered(tenantId));
+        return active.find(tenantId).orElseGet(() -> activateRegistered(tenantId));
     }
 
     private Tenant activateRegistered(String tenantId) {

@@ -27,20 +27,20 @@ public class TenantActivation {
     private static final Logger log = LoggerFactory.getLogger(TenantActivation.class);
 
     private final TenantSchemas schemas;
-    private final TenantDirectory directory;
+    private final ActiveTenants active;
     private final List<MultiTenantAwareComponent> components;
     private final Map<String, List<Registration>> opened = new HashMap<>();
 
-    public TenantActivation(TenantSchemas schemas, TenantDirectory directory,
+    public TenantActivation(TenantSchemas schemas, ActiveTenants active,
                             List<MultiTenantAwareComponent> components) {
         this.schemas = schemas;
-        this.directory = directory;
+        this.active = active;
         this.components = components.stream().sorted(AnnotationAwareOrderComparator.INSTANCE).toList();
     }
 
     public synchronized void open(Tenant tenant) {
         schemas.migrateTenant(tenant);
-        directory.open(tenant);
+        active.open(tenant);
         TenantDescriptor descriptor = TenantDescriptor.tenantWithId(tenant.id());
         opened.put(tenant.id(), components.stream().filter(TenantActivation::storesEvents)
                 .map(component -> component.registerAndStartTenant(descriptor)).toList());
@@ -52,12 +52,12 @@ public class TenantActivation {
         if (registrations != null) {
             registrations.forEach(Registration::cancel);
         }
-        directory.forget(tenant.id());
+        active.forget(tenant.id());
     }
 
     /** Does nothing for a tenant already active on this node. */
     public synchronized void activate(Tenant tenant) {
-        if (directory.find(tenant.id()).isPresent()) {
+        if (active.find(tenant.id()).isPresent()) {
             return;
         }
         List<Registration> openedBefore = opened.remove(tenant.id());
@@ -65,7 +65,7 @@ public class TenantActivation {
         if (!wasOpened) {
             schemas.migrateTenant(tenant);
         }
-        directory.put(tenant);
+        active.put(tenant);
         TenantDescriptor descriptor = TenantDescriptor.tenantWithId(tenant.id());
         List<Registration> started = new ArrayList<>();
         try {
@@ -91,10 +91,10 @@ public class TenantActivation {
                 log.warn("Tenant {}: a component could not be stopped after a failed activation", tenant.id());
             }
         }
-        directory.withdraw(tenant.id());
+        active.withdraw(tenant.id());
         if (openedBefore != null) {
             opened.put(tenant.id(), openedBefore);
-            directory.open(tenant);
+            active.open(tenant);
         }
     }
 

@@ -10,10 +10,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public class TenantJdbc {
 
-    private final TenantDirectory tenants;
+    private final ActiveTenants tenants;
     private final Regions regions;
 
-    public TenantJdbc(TenantDirectory tenants, Regions regions) {
+    public TenantJdbc(ActiveTenants tenants, Regions regions) {
         this.tenants = tenants;
         this.regions = regions;
     }

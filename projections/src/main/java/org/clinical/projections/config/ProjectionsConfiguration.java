@@ -4,7 +4,7 @@ import org.axonframework.serialization.Serializer;
 import org.clinical.infra.config.ClinicalProperties;
 import org.clinical.infra.processing.TenantProcessors;
 import org.clinical.infra.region.Regions;
-import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.ActiveTenants;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.clinical.projections.deadletter.DeadLetterMonitor;
 import org.clinical.projections.deadletter.DeadLetters;
@@ -30,14 +30,14 @@ import java.util.stream.Collectors;
 public class ProjectionsConfiguration {
 
     @Bean
-    Generations generations(List<ReadModel> readModels, TenantDirectory tenants, Regions regions) {
+    Generations generations(List<ReadModel> readModels, ActiveTenants tenants, Regions regions) {
         return new Generations(readModels, tenants, regions);
     }
 
     /** Published after every committed batch of a live projection processor (not of a rebuild's replay). */
     @Bean
     ProjectionPositions projectionPositions(Regions regions, Serializer serializer, TenantProcessors processors,
-                                            TenantDirectory tenants, List<ReadModel> readModels) {
+                                            ActiveTenants tenants, List<ReadModel> readModels) {
         ProjectionPositions positions = new ProjectionPositions(regions, serializer);
         Set<String> live = readModels.stream().map(ReadModel::name).collect(Collectors.toSet());
         processors.onCommit((processor, tenantId, token) -> {
@@ -49,7 +49,7 @@ public class ProjectionsConfiguration {
     }
 
     @Bean
-    ProjectionSupport projectionSupport(TenantDirectory tenants, Regions regions, Generations generations,
+    ProjectionSupport projectionSupport(ActiveTenants tenants, Regions regions, Generations generations,
                                         ObjectProvider<ReadModelChanges> changes) {
         return new ProjectionSupport(tenants, regions, generations, new LazyChanges(changes));
     }
@@ -61,7 +61,7 @@ public class ProjectionsConfiguration {
 
     /** Health contributor {@code deadLetters} (always UP, degraded in its details) and the gauge. */
     @Bean(destroyMethod = "close")
-    DeadLetterMonitor deadLettersHealthIndicator(DeadLetters deadLetters, TenantDirectory tenants,
+    DeadLetterMonitor deadLettersHealthIndicator(DeadLetters deadLetters, ActiveTenants tenants,
                                                  MeterRegistry registry) {
         return new DeadLetterMonitor(deadLetters, tenants, registry);
     }
@@ -69,7 +69,7 @@ public class ProjectionsConfiguration {
     /** The old generation is dropped when no query can still be reading it: twice the query timeout. */
     @Bean(destroyMethod = "close")
     ProjectionRebuilds projectionRebuilds(TenantProcessors processors, Generations generations,
-                                          ProjectionPositions positions, TenantDirectory tenants, Regions regions,
+                                          ProjectionPositions positions, ActiveTenants tenants, Regions regions,
                                           ObjectProvider<ReadModelChanges> changes, DeadLetters deadLetters,
                                           ClinicalProperties properties) {
         return new ProjectionRebuilds(processors, generations, positions, tenants, regions, new LazyChanges(changes),

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import org.clinical.infra.tenant.Tenant;
-import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.ActiveTenants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.Health;
@@ -33,13 +33,13 @@ public class DeadLetterMonitor implements HealthIndicator, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterMonitor.class);
 
     private final DeadLetters deadLetters;
-    private final TenantDirectory tenants;
+    private final ActiveTenants tenants;
     private final MultiGauge gauge;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("dead-letter-monitor").daemon().factory());
     private volatile Map<String, Long> counts = Map.of();
 
-    public DeadLetterMonitor(DeadLetters deadLetters, TenantDirectory tenants, MeterRegistry registry) {
+    public DeadLetterMonitor(DeadLetters deadLetters, ActiveTenants tenants, MeterRegistry registry) {
         this.deadLetters = deadLetters;
         this.tenants = tenants;
         this.gauge = MultiGauge.builder(METRIC)

@@ -5,7 +5,7 @@ import org.axonframework.extensions.multitenancy.components.MultiTenantAwareComp
 import org.axonframework.extensions.multitenancy.components.TenantDescriptor;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.Tenant;
-import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.ActiveTenants;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,11 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public class Generations implements MultiTenantAwareComponent, Ordered {
 
     private final List<ReadModel> readModels;
-    private final TenantDirectory tenants;
+    private final ActiveTenants tenants;
     private final Regions regions;
     private final Map<String, Map<String, Integer>> live = new ConcurrentHashMap<>();
 
-    public Generations(List<ReadModel> readModels, TenantDirectory tenants, Regions regions) {
+    public Generations(List<ReadModel> readModels, ActiveTenants tenants, Regions regions) {
         this.readModels = List.copyOf(readModels);
         this.tenants = tenants;
         this.regions = regions;

@@ -10,7 +10,7 @@ import org.clinical.infra.command.CommandMetadata;
 import org.clinical.infra.processing.CarefulMode;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.Tenant;
-import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.ActiveTenants;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -199,7 +199,7 @@ public abstract class Projection<S> {
     }
 
     /** What every projection needs, in one bean. */
-    public record ProjectionSupport(TenantDirectory tenants, Regions regions, Generations generations,
+    public record ProjectionSupport(ActiveTenants tenants, Regions regions, Generations generations,
                                     ReadModelChanges changes) {
     }
 }

@@ -5,7 +5,7 @@ import org.axonframework.eventhandling.EventTrackerStatus;
 import org.clinical.infra.processing.TenantProcessors;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.Tenant;
-import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.ActiveTenants;
 import org.clinical.projections.deadletter.DeadLetters;
 import org.clinical.projections.readmodel.Generations;
 import org.clinical.projections.readmodel.Projection;
@@ -50,7 +50,7 @@ public class ProjectionRebuilds implements AutoCloseable {
     private final TenantProcessors processors;
     private final Generations generations;
     private final ProjectionPositions positions;
-    private final TenantDirectory tenants;
+    private final ActiveTenants tenants;
     private final Regions regions;
     private final ReadModelChanges changes;
     private final DeadLetters deadLetters;
@@ -60,7 +60,7 @@ public class ProjectionRebuilds implements AutoCloseable {
             Thread.ofPlatform().name("projection-rebuild-", 0).daemon().factory());
 
     public ProjectionRebuilds(TenantProcessors processors, Generations generations, ProjectionPositions positions,
-                              TenantDirectory tenants, Regions regions, ReadModelChanges changes,
+                              ActiveTenants tenants, Regions regions, ReadModelChanges changes,
                               DeadLetters deadLetters, Duration dropDelay) {
         this.processors = processors;
         this.generations = generations;

@@ -6,7 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.security.Caller;
 import org.clinical.infra.tenant.Tenant;
-import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.ActiveTenants;
 import org.clinical.infra.web.NotFoundException;
 import org.clinical.infra.web.Page;
 import org.clinical.projections.readmodel.Generations;
@@ -41,11 +41,11 @@ public class EncounterAnalyticsController {
             rs.getLong(2));
 
     private final ReadModels readModels;
-    private final TenantDirectory tenants;
+    private final ActiveTenants tenants;
     private final Generations generations;
     private final Regions regions;
 
-    public EncounterAnalyticsController(ReadModels readModels, TenantDirectory tenants, Generations generations,
+    public EncounterAnalyticsController(ReadModels readModels, ActiveTenants tenants, Generations generations,
                                         Regions regions) {
         this.readModels = readModels;
         this.tenants = tenants;

@@ -1,7 +1,7 @@
 package org.clinical.platform.read.encounter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.clinical.infra.tenant.TenantDirectory;
+import org.clinical.infra.tenant.ActiveTenants;
 import org.clinical.infra.region.Regions;
 import org.clinical.platform.support.Api;
 import org.clinical.platform.support.Tokens;
@@ -26,7 +26,7 @@ class EncounterListAndCensusTest extends EncounterReads {
     @Autowired
     OpenEncounterLookup openEncounters;
     @Autowired
-    TenantDirectory tenants;
+    ActiveTenants tenants;
     @Autowired
     Regions regions;
 

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The tenant catalog as a map: its key plays the catalog's primary key on the tenant id. */
-public class InMemoryTenantCatalog implements TenantCatalog {
+/** The tenant registry as a map: its key plays the registry's primary key on the tenant id. */
+public class InMemoryTenantRegistration implements TenantRegistration {
 
     public record Entry(String name, String region, Instant createdAt) {
     }
@@ -13,7 +13,7 @@ public class InMemoryTenantCatalog implements TenantCatalog {
     private final Map<String, Entry> tenants = new HashMap<>();
 
     @Override
-    public boolean add(String tenantId, String name, String region, Instant createdAt) {
+    public boolean register(String tenantId, String name, String region, Instant createdAt) {
         return tenants.putIfAbsent(tenantId, new Entry(name, region, createdAt)) == null;
     }
 

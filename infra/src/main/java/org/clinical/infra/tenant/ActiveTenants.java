@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * tenant being created is first only "opening": its command bus and event store may store its first event
  * ({@link #requireKnown}), while requests and processors do not see it ({@link #find}) until it is active.
  */
-public class TenantDirectory {
+public class ActiveTenants {
 
     private final Map<String, Tenant> tenants = new ConcurrentHashMap<>();
     private final Map<String, Tenant> opening = new ConcurrentHashMap<>();
