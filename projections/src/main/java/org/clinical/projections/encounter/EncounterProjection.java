@@ -27,8 +27,8 @@ import org.springframework.stereotype.Component;
 public class EncounterProjection extends Projection<EncounterChanges> {
 
     public static final String NAME = "encounters";
-    static final ReadModel READ_MODEL = new ReadModel(NAME, "readmodel/encounters.sql",
-            "readmodel/encounters-views.sql");
+    static final ReadModel READ_MODEL = new ReadModel(NAME, "org/clinical/projections/encounter/encounters.sql",
+            "org/clinical/projections/encounter/encounters-views.sql");
 
     public EncounterProjection(ProjectionSupport support) {
         super(READ_MODEL, support);

@@ -38,8 +38,8 @@ import java.util.stream.Stream;
 public class ObservationProjection extends Projection<ObservationChanges> {
 
     public static final String NAME = "observations";
-    static final ReadModel READ_MODEL = new ReadModel(NAME, "readmodel/observations.sql",
-            "readmodel/observations-views.sql");
+    static final ReadModel READ_MODEL = new ReadModel(NAME, "org/clinical/projections/observation/observations.sql",
+            "org/clinical/projections/observation/observations-views.sql");
 
     private final MonthlyPartitions partitions = new MonthlyPartitions();
 

@@ -31,7 +31,7 @@ import java.time.Instant;
 public class PatientProjection extends Projection<PatientChanges> {
 
     public static final String NAME = "patients";
-    static final ReadModel READ_MODEL = new ReadModel(NAME, "readmodel/patients.sql", "readmodel/patients-views.sql");
+    static final ReadModel READ_MODEL = new ReadModel(NAME, "org/clinical/projections/patient/patients.sql", "org/clinical/projections/patient/patients-views.sql");
 
     public PatientProjection(ProjectionSupport support) {
         super(READ_MODEL, support);

@@ -13,7 +13,7 @@ import org.clinical.projections.readmodel.Generations;
 import org.clinical.query.web.QueryParameters;
 import org.clinical.query.web.QueryParameters.Days;
 import org.clinical.query.web.ReadModels;
-import org.clinical.query.web.ReadModels.Read;
+import org.clinical.projections.readmodel.Read;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -12,7 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.clinical.infra.web.Cursor;
 import org.clinical.infra.web.Page;
 import org.clinical.query.web.ReadModels;
-import org.clinical.query.web.ReadModels.Read;
+import org.clinical.projections.readmodel.Read;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;

@@ -2,8 +2,8 @@ package org.clinical.query.encounter;
 
 import org.clinical.query.patient.SummaryParts.OpenEncounter;
 import org.clinical.query.patient.SummaryParts.OpenEncounterLookup;
-import org.clinical.query.web.ReadModels.Read;
-import org.clinical.query.web.Rows;
+import org.clinical.projections.readmodel.Read;
+import org.clinical.projections.readmodel.Rows;
 import org.springframework.stereotype.Component;
 
 import java.util.Optional;

@@ -3,7 +3,7 @@ package org.clinical.query.observation;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.clinical.query.patient.SummaryParts.LatestVitalsLookup;
 import org.clinical.query.patient.SummaryParts.VitalSign;
-import org.clinical.query.web.ReadModels.Read;
+import org.clinical.projections.readmodel.Read;
 import org.springframework.stereotype.Component;
 
 import java.util.List;

@@ -12,7 +12,7 @@ import org.clinical.query.observation.ObservationStats.Summary;
 import org.clinical.query.web.QueryParameters;
 import org.clinical.query.web.QueryParameters.CodeFilter;
 import org.clinical.query.web.ReadModels;
-import org.clinical.query.web.ReadModels.Read;
+import org.clinical.projections.readmodel.Read;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;

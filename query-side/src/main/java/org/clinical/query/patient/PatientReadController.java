@@ -14,7 +14,7 @@ import org.clinical.query.cache.PatientCache;
 import org.clinical.query.patient.PatientSummary.Found;
 import org.clinical.query.patient.PatientSummary.LatestVitals;
 import org.clinical.query.web.ReadModels;
-import org.clinical.query.web.ReadModels.Read;
+import org.clinical.projections.readmodel.Read;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;

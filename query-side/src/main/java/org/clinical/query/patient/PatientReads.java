@@ -8,8 +8,8 @@ import org.clinical.query.patient.PatientSummary.Name;
 import org.clinical.query.patient.SummaryParts.LatestVitalsLookup;
 import org.clinical.query.patient.SummaryParts.OpenEncounterLookup;
 import org.clinical.query.web.ReadModels;
-import org.clinical.query.web.ReadModels.Read;
-import org.clinical.query.web.Rows;
+import org.clinical.projections.readmodel.Read;
+import org.clinical.projections.readmodel.Rows;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 

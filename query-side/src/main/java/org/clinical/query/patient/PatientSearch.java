@@ -6,8 +6,8 @@ import org.clinical.infra.web.Page;
 import org.clinical.query.patient.PatientSummary.Found;
 import org.clinical.query.patient.PatientSummary.Name;
 import org.clinical.query.web.QueryParameters;
-import org.clinical.query.web.ReadModels.Read;
-import org.clinical.query.web.Rows;
+import org.clinical.projections.readmodel.Read;
+import org.clinical.projections.readmodel.Rows;
 import org.springframework.stereotype.Component;
 
 import org.springframework.jdbc.core.ConnectionCallback;

@@ -1,7 +1,7 @@
 package org.clinical.query.patient;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.clinical.query.web.ReadModels.Read;
+import org.clinical.projections.readmodel.Read;
 
 import java.time.Instant;
 import java.util.List;

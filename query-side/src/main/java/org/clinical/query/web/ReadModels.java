@@ -7,12 +7,11 @@ import org.clinical.infra.web.StoredPosition;
 import org.clinical.infra.web.ProjectionsBehindException;
 import org.clinical.projections.readmodel.Generations;
 import org.clinical.projections.readmodel.ProjectionPositions;
+import org.clinical.projections.readmodel.Read;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -63,41 +62,6 @@ public class ReadModels {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProjectionsBehindException(position);
-        }
-    }
-
-    /**
-     * One read: the tenant, JDBC on its region's query pool (read-only, statement timeout), and SQL where
-     * {@code {patients}}, {@code {encounters}}... name the live schema of that projection.
-     */
-    public record Read(Tenant tenant, org.springframework.jdbc.core.JdbcTemplate jdbc, Map<String, String> schemas) {
-
-        private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z][a-z0-9]*)}");
-
-        /**
-         * 404 for a patient the tenant never registered. Registration is a fact of the write side, committed
-         * with its event: never behind the read models.
-         */
-        public void requireRegisteredPatient(java.util.UUID patientId) {
-            Boolean registered = jdbc.queryForObject("select exists (select 1 from " + tenant.schema()
-                    + ".patient_registry where patient_id = ?)", Boolean.class, patientId);
-            if (!Boolean.TRUE.equals(registered)) {
-                throw new org.clinical.infra.web.NotFoundException("No patient " + patientId);
-            }
-        }
-
-        public String sql(String sql) {
-            Matcher m = PLACEHOLDER.matcher(sql);
-            StringBuilder out = new StringBuilder();
-            while (m.find()) {
-                String schema = schemas.get(m.group(1));
-                if (schema == null) {
-                    throw new IllegalArgumentException("read does not use projection " + m.group(1));
-                }
-                m.appendReplacement(out, schema);
-            }
-            m.appendTail(out);
-            return out.toString();
         }
     }
 }

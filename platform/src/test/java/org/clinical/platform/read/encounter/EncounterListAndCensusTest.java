@@ -7,7 +7,7 @@ import org.clinical.platform.support.Api;
 import org.clinical.platform.support.Tokens;
 import org.clinical.query.patient.SummaryParts.OpenEncounter;
 import org.clinical.query.patient.SummaryParts.OpenEncounterLookup;
-import org.clinical.query.web.ReadModels.Read;
+import org.clinical.projections.readmodel.Read;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 

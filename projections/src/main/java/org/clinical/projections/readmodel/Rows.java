@@ -1,4 +1,4 @@
-package org.clinical.query.web;
+package org.clinical.projections.readmodel;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
