@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static org.clinical.query.web.Rows.instant;
+import static org.clinical.projections.readmodel.Rows.instant;
 import static org.clinical.query.web.QueryParameters.uuid;
 
 /** A patient's encounters, newest first, and the census of open encounters, from the "encounters" read model. */
