@@ -42,6 +42,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -54,8 +55,8 @@ import java.util.function.Function;
 /**
  * One projection run for real against PostgreSQL, without the command side, HTTP or a Spring context. Each
  * harness has a tenant of its own in the run's database ({@link TestDatabase}), activated the real way
- * ({@link TenantActivation}: Flyway migrates its schema, then {@link Generations} makes the projection's first
- * generation). Events are appended to the tenant's event store ({@link TenantEventStores}, routed by their
+ * ({@link TenantActivation}: Flyway migrates its schema with the migrations this module sees, then
+ * {@link Generations} makes the projection's first generation). Events are appended to the tenant's event store ({@link TenantEventStores}, routed by their
  * {@code tenant} metadata) as a command appends them, and read back from it as the processor reads them:
  * tracked, serialized and upcast, with the aggregate identifier, sequence number and time the store keeps.
  * A batch is then handled the way Axon's pooled processor handles one: a {@link BatchingUnitOfWork} over a
@@ -124,10 +125,6 @@ public final class ProjectionHarness extends ReadModelSql implements AutoCloseab
         return new ProjectionHarness(readModel, projection);
     }
 
-    public Tenant tenant() {
-        return tenant;
-    }
-
     /** The schema of the read model's live generation. */
     @Override
     public String schema() {
@@ -177,7 +174,7 @@ public final class ProjectionHarness extends ReadModelSql implements AutoCloseab
     /** Events appended apart (at different times, say), as one batch. */
     @SafeVarargs
     public static List<TrackedEventMessage<?>> together(List<TrackedEventMessage<?>>... appended) {
-        return java.util.Arrays.stream(appended).flatMap(List::stream).toList();
+        return Arrays.stream(appended).flatMap(List::stream).toList();
     }
 
     public void handle(List<TrackedEventMessage<?>> batch) {

@@ -81,6 +81,15 @@ public abstract class ReadModelSql {
         return rows;
     }
 
+    /** An expected row: column names and values in turn, nulls allowed. */
+    public static Map<String, Object> columns(Object... namesAndValues) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            row.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return row;
+    }
+
     public static JsonNode json(String json) {
         try {
             return JSON.readTree(json);
