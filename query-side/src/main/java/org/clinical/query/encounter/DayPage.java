@@ -2,6 +2,7 @@ package org.clinical.query.encounter;
 
 import org.clinical.infra.web.Cursor;
 import org.clinical.infra.web.Page;
+import org.clinical.projections.encounter.EncounterDailyQueries.DailyCount;
 import org.clinical.query.web.QueryParameters.Days;
 
 import java.time.LocalDate;
@@ -32,7 +33,7 @@ record DayPage(LocalDate from, LocalDate to, int limit) {
     }
 
     /** @param rows up to {@code limit + 1} days, in order */
-    Page<EncounterAnalyticsController.DailyCount> of(List<EncounterAnalyticsController.DailyCount> rows) {
+    Page<DailyCount> of(List<DailyCount> rows) {
         return Page.of(rows, limit, row -> Cursor.after(row.day()));
     }
 }

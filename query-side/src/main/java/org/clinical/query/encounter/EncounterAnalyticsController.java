@@ -3,31 +3,30 @@ package org.clinical.query.encounter;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import org.clinical.events.encounter.EncounterClass;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.security.Caller;
 import org.clinical.infra.tenant.Tenant;
 import org.clinical.infra.tenant.ActiveTenants;
 import org.clinical.infra.web.NotFoundException;
 import org.clinical.infra.web.Page;
+import org.clinical.projections.encounter.EncounterDailyQueries;
+import org.clinical.projections.encounter.EncounterDailyQueries.DailyCount;
 import org.clinical.projections.readmodel.Generations;
+import org.clinical.projections.readmodel.Read;
 import org.clinical.query.web.QueryParameters;
 import org.clinical.query.web.QueryParameters.Days;
 import org.clinical.query.web.ReadModels;
-import org.clinical.projections.readmodel.Read;
-import org.springframework.jdbc.core.RowMapper;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import java.util.UUID;
 
 /**
  * Encounters per UTC start day, cancelled ones excluded, for a tenant or summed over a region's tenants. Any
@@ -36,9 +35,6 @@ import java.util.stream.Stream;
 @RestController
 @Tag(name = "Analytics")
 public class EncounterAnalyticsController {
-
-    private static final RowMapper<DailyCount> DAILY = (rs, i) -> new DailyCount(rs.getObject(1, LocalDate.class),
-            rs.getLong(2));
 
     private final ReadModels readModels;
     private final ActiveTenants tenants;
@@ -51,9 +47,6 @@ public class EncounterAnalyticsController {
         this.tenants = tenants;
         this.generations = generations;
         this.regions = regions;
-    }
-
-    public record DailyCount(LocalDate day, long count) {
     }
 
     @GetMapping("/api/v1/{tenant}/analytics/encounters/daily")
@@ -71,25 +64,16 @@ public class EncounterAnalyticsController {
                                   @RequestParam(name = "cursor", required = false) String cursor,
                                   HttpServletRequest request) {
         DayPage page = DayPage.of(Days.of(from, to), limit, cursor);
-        List<Object> args = new ArrayList<>(List.of(page.from(), page.to()));
-        StringBuilder where = new StringBuilder("day between ? and ?");
-        if (facilityId != null && !facilityId.isEmpty()) {
-            where.append(" and facility_id = ?");
-            args.add(QueryParameters.uuid("facilityId", facilityId));
-        }
-        if (encounterClass != null && !encounterClass.isEmpty()) {
-            where.append(" and encounter_class = ?");
-            args.add(QueryParameters.encounterClass("class", encounterClass).name());
-        }
-        args.add(page.limit() + 1);
+        UUID facility = facilityId == null || facilityId.isEmpty() ? null
+                : QueryParameters.uuid("facilityId", facilityId);
+        EncounterClass kind = encounterClass == null || encounterClass.isEmpty() ? null
+                : QueryParameters.encounterClass("class", encounterClass);
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION),
                 EncounterReadsController.ENCOUNTERS);
         if (page.isPastTheEnd()) {
             return new Page<>(List.of(), null);
         }
-        return page.of(read.jdbc().query(read.sql("select day, sum(count) from {encounters}.encounter_daily"
-                + " where " + where + " group by day having sum(count) > 0 order by day limit ?"), DAILY,
-                args.toArray()));
+        return page.of(EncounterDailyQueries.tenant(read, page.from(), page.to(), facility, kind, page.limit() + 1));
     }
 
     @GetMapping("/api/v1/regions/{region}/analytics/encounters/daily")
@@ -120,13 +104,8 @@ public class EncounterAnalyticsController {
         if (schemas.isEmpty() || page.isPastTheEnd()) {
             return new Page<>(List.of(), null);
         }
-        String union = schemas.stream()
-                .map(s -> "select day, count from " + s + ".encounter_daily where day between ? and ?")
-                .collect(Collectors.joining(" union all "));
-        List<Object> args = new ArrayList<>(schemas.stream().flatMap(s -> Stream.of(page.from(), page.to())).toList());
-        args.add(page.limit() + 1);
-        return page.of(regions.region(region).queryJdbc().query("select day, sum(count) from (" + union
-                + ") d group by day having sum(count) > 0 order by day limit ?", DAILY, args.toArray()));
+        return page.of(EncounterDailyQueries.region(regions.region(region), schemas, page.from(),
+                page.to(), page.limit() + 1));
     }
 
     /** A tenant whose read models are not set up yet (being created right now) has nothing to count. */
