@@ -2,6 +2,7 @@ package org.clinical.projections.observation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -81,6 +82,15 @@ final class ObservationTable {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write an observation value", e);
+        }
+    }
+
+    /** A stored value in the contract's form, its numbers exactly as stored. */
+    static JsonNode tree(String stored) {
+        try {
+            return JSON.readTree(stored);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable stored value", e);
         }
     }
 

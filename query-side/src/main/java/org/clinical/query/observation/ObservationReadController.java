@@ -1,44 +1,34 @@
 package org.clinical.query.observation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.clinical.infra.web.Cursor;
 import org.clinical.infra.web.Page;
+import org.clinical.projections.observation.ObservationQueries;
+import org.clinical.projections.observation.ObservationQueries.After;
+import org.clinical.projections.observation.ObservationQueries.Filter;
+import org.clinical.projections.observation.ObservationQueries.Observation;
+import org.clinical.projections.readmodel.Read;
 import org.clinical.query.web.QueryParameters;
 import org.clinical.query.web.QueryParameters.CodeFilter;
 import org.clinical.query.web.ReadModels;
-import org.clinical.projections.readmodel.Read;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.math.BigDecimal;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+/** The HTTP answer of a patient's observations list; {@link ObservationQueries} reads them. */
 @RestController
 @Tag(name = "Reads")
 public class ObservationReadController {
-
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-            .build();
 
     private final ReadModels readModels;
 
@@ -85,62 +75,17 @@ public class ObservationReadController {
         After after = Cursor.read(cursor, 2, parts -> new After(parts.instant(), parts.uuid()));
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), "observations");
         read.requireRegisteredPatient(patientId);
-
-        StringBuilder sql = new StringBuilder("select observation_id, patient_id, encounter_id, code_system, code,"
-                + " code_display, category, effective_at, value, range_low, range_high, interpretation, status, version"
-                + " from {observations}.observation where patient_id = ?");
-        List<Object> args = new ArrayList<>(List.of(patientId));
-        if (codeFilter != null) {
-            sql.append(" and code = ?");
-            args.add(codeFilter.code());
-            if (codeFilter.system() != null) {
-                sql.append(" and code_system = ?");
-                args.add(codeFilter.system());
-            }
-        }
-        if (fromAt != null) {
-            sql.append(" and effective_at >= ?");
-            args.add(utc(fromAt));
-        }
-        if (toAt != null) {
-            sql.append(" and effective_at <= ?");
-            args.add(utc(toAt));
-        }
-        if (after != null) {
-            sql.append(" and (effective_at, observation_id) < (?, ?)");
-            args.add(utc(after.effectiveAt()));
-            args.add(after.observationId());
-        }
-        sql.append(" order by effective_at desc, observation_id desc limit ?");
-        args.add(size + 1);
-        List<ObservationView> rows = read.jdbc().query(read.sql(sql.toString()), (rs, i) -> view(rs), args.toArray());
+        Filter filter = codeFilter == null ? new Filter(null, null, fromAt, toAt)
+                : new Filter(codeFilter.system(), codeFilter.code(), fromAt, toAt);
+        List<ObservationView> rows = ObservationQueries.ofPatient(read, patientId, filter, after, size + 1).stream()
+                .map(ObservationReadController::view).toList();
         return Page.of(rows, size, v -> Cursor.after(v.effectiveAt(), v.observationId()));
     }
 
-    private static ObservationView view(ResultSet rs) throws SQLException {
-        BigDecimal low = rs.getBigDecimal("range_low");
-        BigDecimal high = rs.getBigDecimal("range_high");
-        return new ObservationView(rs.getObject("observation_id", UUID.class), rs.getObject("patient_id", UUID.class),
-                rs.getObject("encounter_id", UUID.class),
-                new CodeView(rs.getString("code_system"), rs.getString("code"), rs.getString("code_display")),
-                rs.getString("category"), rs.getTimestamp("effective_at").toInstant(), json(rs.getString("value")),
-                low == null && high == null ? null : new RangeView(low, high), rs.getString("interpretation"),
-                rs.getString("status"), rs.getLong("version"));
-    }
-
-    private static OffsetDateTime utc(Instant at) {
-        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
-    }
-
-    static JsonNode json(String value) {
-        try {
-            return JSON.readTree(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable stored value", e);
-        }
-    }
-
-    /** The sort key of the last item of a page. */
-    private record After(Instant effectiveAt, UUID observationId) {
+    private static ObservationView view(Observation o) {
+        return new ObservationView(o.observationId(), o.patientId(), o.encounterId(),
+                new CodeView(o.codeSystem(), o.code(), o.codeDisplay()), o.category(), o.effectiveAt(), o.value(),
+                o.rangeLow() == null && o.rangeHigh() == null ? null : new RangeView(o.rangeLow(), o.rangeHigh()),
+                o.interpretation(), o.status(), o.version());
     }
 }

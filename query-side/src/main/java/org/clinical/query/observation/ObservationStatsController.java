@@ -5,6 +5,10 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.clinical.infra.web.BadRequestException;
+import org.clinical.projections.observation.ObservationStatsQueries;
+import org.clinical.projections.observation.ObservationStatsQueries.Filter;
+import org.clinical.projections.observation.ObservationStatsQueries.Stats;
+import org.clinical.projections.readmodel.Read;
 import org.clinical.query.observation.ObservationStats.ByDay;
 import org.clinical.query.observation.ObservationStats.ByFacility;
 import org.clinical.query.observation.ObservationStats.Items;
@@ -12,23 +16,14 @@ import org.clinical.query.observation.ObservationStats.Summary;
 import org.clinical.query.web.QueryParameters;
 import org.clinical.query.web.QueryParameters.CodeFilter;
 import org.clinical.query.web.ReadModels;
-import org.clinical.projections.readmodel.Read;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.math.BigDecimal;
-import java.sql.Array;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
+/** The HTTP answer of an observation code's statistics; {@link ObservationStatsQueries} reads the rollup. */
 @RestController
 @Tag(name = "Analytics")
 public class ObservationStatsController {
@@ -66,92 +61,27 @@ public class ObservationStatsController {
         LocalDate fromDay = QueryParameters.date("from", from);
         LocalDate toDay = QueryParameters.date("to", to);
         QueryParameters.requireOrdered(fromDay, toDay);
-        String group = switch (groupBy == null ? "" : groupBy) {
-            case "" -> "null::text";
-            case "day" -> "day";
-            case "facility" -> "facility_id";
+        Grouping grouping = switch (groupBy == null ? "" : groupBy) {
+            case "" -> Grouping.NONE;
+            case "day" -> Grouping.DAY;
+            case "facility" -> Grouping.FACILITY;
             default -> throw new BadRequestException("groupBy", "must be day or facility");
         };
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), "observations");
-
-        StringBuilder where = new StringBuilder(" where code = ?");
-        List<Object> args = new ArrayList<>(List.of(codeFilter.code()));
-        if (codeFilter.system() != null) {
-            where.append(" and code_system = ?");
-            args.add(codeFilter.system());
-        }
-        if (fromDay != null) {
-            where.append(" and day >= ?");
-            args.add(fromDay);
-        }
-        if (toDay != null) {
-            where.append(" and day <= ?");
-            args.add(toDay);
-        }
-        Map<Object, Group> groups = new LinkedHashMap<>();
-        read.jdbc().query(read.sql("select " + group + " as g, sum(count), sum(sum), min(min), max(max),"
-                + " array_agg(distinct unit) filter (where count > 0) from {observations}.observation_stat" + where
-                + " group by 1 having sum(count) > 0 order by 1 nulls first"), rs -> {
-            groups.put(key(rs), new Group(rs.getLong(2), rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getBigDecimal(5),
-                    unit(rs.getArray(6))));
-        }, args.toArray());
-        read.jdbc().query(read.sql("select " + group + " as g, sign, k, sum(count)"
-                + " from {observations}.observation_stat_bucket" + where
-                + " group by 1, 2, 3 having sum(count) > 0"), rs -> {
-            Group g = groups.get(key(rs));
-            if (g != null) {
-                g.percentiles.add(rs.getInt(2), rs.getInt(3), rs.getLong(4));
-            }
-        }, args.toArray());
-
-        if (groupBy == null || groupBy.isEmpty()) {
-            Group only = groups.get(null);
-            return only == null ? Summary.NONE : only.summary();
-        }
-        if (groupBy.equals("day")) {
-            return new Items<>(groups.entrySet().stream()
-                    .map(e -> new ByDay((LocalDate) e.getKey(), e.getValue().summary())).toList());
-        }
-        return new Items<>(groups.entrySet().stream()
-                .map(e -> new ByFacility((UUID) e.getKey(), e.getValue().summary())).toList());
+        Filter filter = new Filter(codeFilter.system(), codeFilter.code(), fromDay, toDay);
+        return switch (grouping) {
+            case NONE -> ObservationStatsQueries.overall(read, filter).map(ObservationStatsController::summary)
+                    .orElse(Summary.NONE);
+            case DAY -> new Items<>(ObservationStatsQueries.byDay(read, filter).stream()
+                    .map(d -> new ByDay(d.day(), summary(d.stats()))).toList());
+            case FACILITY -> new Items<>(ObservationStatsQueries.byFacility(read, filter).stream()
+                    .map(f -> new ByFacility(f.facilityId(), summary(f.stats()))).toList());
+        };
     }
 
-    /** The group: a day, a facility id, or null (no grouping, or observations without an encounter). */
-    private static Object key(ResultSet rs) throws SQLException {
-        Object g = rs.getObject(1);
-        return g instanceof java.sql.Date d ? d.toLocalDate() : g;
+    private static Summary summary(Stats s) {
+        return new Summary(s.count(), s.min(), s.max(), s.mean(), s.p50(), s.p95(), s.unit());
     }
 
-    private static String unit(Array units) throws SQLException {
-        if (units == null) {
-            return null;
-        }
-        Object[] values = (Object[]) units.getArray();
-        return values.length == 1 ? (String) values[0] : null;
-    }
-
-    private static final class Group {
-
-        final long count;
-        final BigDecimal sum;
-        final BigDecimal min;
-        final BigDecimal max;
-        final String unit;
-        final Percentiles percentiles = new Percentiles();
-
-        Group(long count, BigDecimal sum, BigDecimal min, BigDecimal max, String unit) {
-            this.count = count;
-            this.sum = sum;
-            this.min = min;
-            this.max = max;
-            this.unit = unit;
-        }
-
-        Summary summary() {
-            Double lo = min == null ? null : min.doubleValue();
-            Double hi = max == null ? null : max.doubleValue();
-            return new Summary(count, min, max, count == 0 ? null : sum.doubleValue() / count,
-                    percentiles.percentile(0.50, lo, hi), percentiles.percentile(0.95, lo, hi), unit);
-        }
-    }
+    private enum Grouping { NONE, DAY, FACILITY }
 }

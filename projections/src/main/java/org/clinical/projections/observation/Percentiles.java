@@ -1,6 +1,4 @@
-package org.clinical.query.observation;
-
-import org.clinical.projections.observation.StatsBuckets;
+package org.clinical.projections.observation;
 
 import java.util.ArrayList;
 import java.util.Comparator;
