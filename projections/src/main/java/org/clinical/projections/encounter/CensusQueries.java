@@ -3,15 +3,12 @@ package org.clinical.projections.encounter;
 import org.clinical.projections.readmodel.Read;
 import org.clinical.projections.readmodel.Rows;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * Reads of the census: the open encounters grouped by facility and location, groups in the order of their
@@ -20,12 +17,21 @@ import java.util.stream.Stream;
 public final class CensusQueries {
 
     private static final String PLACE = "(facility_id, location is not null, coalesce(location, ''))";
-    private static final String PLACES = "select distinct facility_id, location is not null, coalesce(location, '')"
-            + " from {encounters}.census where %s order by 1, 2, 3 limit ?";
-    private static final String GROUPS = "select facility_id, location is not null, coalesce(location, ''),"
-            + " encounter_id, patient_id, encounter_class, started_at from {encounters}.census"
-            + " where %s and " + PLACE + " <= (?, ?, ?)"
-            + " order by facility_id, location is not null, coalesce(location, ''), started_at, encounter_id";
+    /**
+     * One statement, so one snapshot: the page's places (one more than asked, to tell whether a next page
+     * exists) and the encounters of all but that extra one. Two statements could see a group vanish between
+     * them (a discharge committing) and answer a page that disagrees with itself.
+     */
+    private static final String PAGE = """
+            with candidate as (
+                select distinct facility_id, location is not null as located, coalesce(location, '') as place
+                from {encounters}.census where %s order by 1, 2, 3 limit ?),
+            chosen as (select * from candidate order by 1, 2, 3 limit ?)
+            select (select count(*) from candidate) > ?, c.facility_id, c.location is not null,
+                   coalesce(c.location, ''), c.encounter_id, c.patient_id, c.encounter_class, c.started_at
+            from chosen p join {encounters}.census c
+              on (c.facility_id, c.location is not null, coalesce(c.location, '')) = (p.facility_id, p.located, p.place)
+            order by c.facility_id, c.location is not null, coalesce(c.location, ''), c.started_at, c.encounter_id""";
 
     private CensusQueries() {
     }
@@ -44,32 +50,29 @@ public final class CensusQueries {
     public record Group(Place place, List<CensusEncounter> encounters) {
     }
 
+    /** Up to {@code limit} groups after a place, and whether more follow. */
+    public record GroupPage(List<Group> groups, boolean more) {
+    }
+
     /**
-     * The places of the groups after {@code after} (null: from the first), at most {@code limit}.
+     * The groups after {@code after} (null: from the first), at most {@code limit}, with their encounters.
      *
      * @param facilityId null for every facility
      */
-    public static List<Place> places(Read read, UUID facilityId, Place after, int limit) {
-        Filter filter = Filter.of(facilityId, after);
-        return read.jdbc().query(read.sql(PLACES.formatted(filter.where())), (rs, i) -> place(rs),
-                Stream.concat(filter.args().stream(), Stream.of(limit)).toArray());
-    }
-
-    /** The groups after {@code after} (null: from the first) up to and with {@code through}, with their encounters. */
-    public static List<Group> groups(Read read, UUID facilityId, Place after, Place through) {
+    public static GroupPage page(Read read, UUID facilityId, Place after, int limit) {
         Filter filter = Filter.of(facilityId, after);
         List<Object> args = new ArrayList<>(filter.args());
-        args.addAll(List.of(through.facilityId(), through.located(), through.location()));
+        args.addAll(List.of(limit + 1, limit, limit));
         Map<Place, List<CensusEncounter>> groups = new LinkedHashMap<>();
-        read.jdbc().query(read.sql(GROUPS.formatted(filter.where())), rs -> {
-            groups.computeIfAbsent(place(rs), k -> new ArrayList<>()).add(new CensusEncounter(
-                    rs.getObject(4, UUID.class), rs.getObject(5, UUID.class), rs.getString(6), Rows.instant(rs, 7)));
+        boolean[] more = {false};
+        read.jdbc().query(read.sql(PAGE.formatted(filter.where())), rs -> {
+            more[0] = rs.getBoolean(1);
+            groups.computeIfAbsent(new Place(rs.getObject(2, UUID.class), rs.getBoolean(3), rs.getString(4)),
+                    k -> new ArrayList<>()).add(new CensusEncounter(rs.getObject(5, UUID.class),
+                    rs.getObject(6, UUID.class), rs.getString(7), Rows.instant(rs, 8)));
         }, args.toArray());
-        return groups.entrySet().stream().map(g -> new Group(g.getKey(), g.getValue())).toList();
-    }
-
-    private static Place place(ResultSet rs) throws SQLException {
-        return new Place(rs.getObject(1, UUID.class), rs.getBoolean(2), rs.getString(3));
+        return new GroupPage(groups.entrySet().stream().map(g -> new Group(g.getKey(), g.getValue())).toList(),
+                more[0]);
     }
 
     private record Filter(String where, List<Object> args) {

@@ -111,14 +111,9 @@ public class EncounterReadsController {
         int size = Page.limit(limit);
         Place after = Cursor.read(cursor, 3, parts -> new Place(parts.uuid(), parts.flag(), parts.text()));
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), ENCOUNTERS);
-        List<Place> places = CensusQueries.places(read, facility, after, size + 1);
-        if (places.isEmpty()) {
-            return new Page<>(List.of(), null);
-        }
-        Place last = places.get(Math.min(places.size(), size) - 1);
-        List<CensusGroup> items = CensusQueries.groups(read, facility, after, last).stream()
-                .map(EncounterReadsController::group).toList();
-        return new Page<>(items, places.size() > size ? items.get(items.size() - 1).cursorAfter() : null);
+        CensusQueries.GroupPage page = CensusQueries.page(read, facility, after, size);
+        List<CensusGroup> items = page.groups().stream().map(EncounterReadsController::group).toList();
+        return new Page<>(items, page.more() ? items.get(items.size() - 1).cursorAfter() : null);
     }
 
     private EncounterView view(Encounter e, List<EncounterQueries.LocationStay> stays) {
