@@ -5,8 +5,8 @@ import org.clinical.infra.tenant.ActiveTenants;
 import org.clinical.infra.region.Regions;
 import org.clinical.platform.support.Api;
 import org.clinical.platform.support.Tokens;
-import org.clinical.query.patient.SummaryParts.OpenEncounter;
-import org.clinical.query.patient.SummaryParts.OpenEncounterLookup;
+import org.clinical.projections.encounter.EncounterQueries;
+import org.clinical.projections.encounter.EncounterQueries.OpenEncounter;
 import org.clinical.projections.readmodel.Read;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,8 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class EncounterListAndCensusTest extends EncounterReads {
 
-    @Autowired
-    OpenEncounterLookup openEncounters;
     @Autowired
     ActiveTenants tenants;
     @Autowired
@@ -259,6 +257,6 @@ class EncounterListAndCensusTest extends EncounterReads {
     private java.util.Optional<OpenEncounter> openEncounter(String tenant, String patient) {
         Read read = new Read(tenants.require(tenant), regions.region("default").queryJdbc(),
                 Map.of("encounters", liveSchema(tenant, "encounters")));
-        return openEncounters.openEncounter(read, UUID.fromString(patient));
+        return EncounterQueries.open(read, UUID.fromString(patient));
     }
 }
