@@ -1,11 +1,9 @@
 package org.clinical.projections.readmodel;
 
 import org.clinical.infra.tenant.Tenant;
-import org.clinical.infra.web.NotFoundException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,18 +16,6 @@ import java.util.regex.Pattern;
 public record Read(Tenant tenant, JdbcTemplate jdbc, Map<String, String> schemas) {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z][a-z0-9]*)}");
-
-    /**
-     * 404 for a patient the tenant never registered. Registration is a fact of the write side, committed
-     * with its event: never behind the read models.
-     */
-    public void requireRegisteredPatient(UUID patientId) {
-        Boolean registered = jdbc.queryForObject("select exists (select 1 from " + tenant.schema()
-                + ".patient_registry where patient_id = ?)", Boolean.class, patientId);
-        if (!Boolean.TRUE.equals(registered)) {
-            throw new NotFoundException("No patient " + patientId);
-        }
-    }
 
     /** The SQL with each {@code {projection}} replaced by its live schema. */
     public String sql(String sql) {

@@ -85,8 +85,9 @@ public class EncounterReadsController {
         UUID patientId = uuid("id", id);
         int size = Page.limit(limit);
         Keyset after = Keyset.read(cursor);
-        Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), ENCOUNTERS);
-        read.requireRegisteredPatient(patientId);
+        Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), ENCOUNTERS,
+                ReadModels.PATIENTS);
+        ReadModels.requireKnownPatient(read, patientId);
         Page<Encounter> page = Page.of(EncounterQueries.ofPatient(read, patientId, after.startedAt(),
                 after.encounterId(), size + 1), size, e -> Cursor.after(e.startedAt(), e.encounterId()));
         Map<UUID, List<EncounterQueries.LocationStay>> stays = EncounterQueries.locations(read,

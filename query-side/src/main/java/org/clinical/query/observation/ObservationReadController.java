@@ -73,8 +73,9 @@ public class ObservationReadController {
         Instant toAt = QueryParameters.instant("to", to);
         int size = Page.limit(limit);
         After after = Cursor.read(cursor, 2, parts -> new After(parts.instant(), parts.uuid()));
-        Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), "observations");
-        read.requireRegisteredPatient(patientId);
+        Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), "observations",
+                ReadModels.PATIENTS);
+        ReadModels.requireKnownPatient(read, patientId);
         Filter filter = codeFilter == null ? new Filter(null, null, fromAt, toAt)
                 : new Filter(codeFilter.system(), codeFilter.code(), fromAt, toAt);
         List<ObservationView> rows = ObservationQueries.ofPatient(read, patientId, filter, after, size + 1).stream()

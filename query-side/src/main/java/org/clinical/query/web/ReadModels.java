@@ -7,11 +7,15 @@ import org.clinical.infra.web.StoredPosition;
 import org.clinical.infra.web.ProjectionsBehindException;
 import org.clinical.projections.readmodel.Generations;
 import org.clinical.projections.readmodel.ProjectionPositions;
+import org.clinical.projections.patient.PatientProjection;
+import org.clinical.projections.patient.PatientSummaryQueries;
 import org.clinical.projections.readmodel.Read;
+import org.clinical.infra.web.NotFoundException;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -22,6 +26,8 @@ import java.util.stream.Collectors;
 public class ReadModels {
 
     public static final String MIN_POSITION = StoredPosition.HEADER;
+    /** The patients projection, which every list of a patient's records reads for its 404. */
+    public static final String PATIENTS = PatientProjection.NAME;
 
     private final TenantAccess access;
     private final Generations generations;
@@ -62,6 +68,17 @@ public class ReadModels {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProjectionsBehindException(position);
+        }
+    }
+
+    /**
+     * 404 for a patient the tenant's patients read model does not know at the read's position: the lists of a
+     * patient's records answer from read models only, like every read (a client that just registered the
+     * patient sends {@code X-Min-Position}). The read must use the {@code patients} projection.
+     */
+    public static void requireKnownPatient(Read read, UUID patientId) {
+        if (!PatientSummaryQueries.known(read, patientId)) {
+            throw new NotFoundException("No patient " + patientId);
         }
     }
 }
