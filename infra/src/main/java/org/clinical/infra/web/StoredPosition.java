@@ -1,5 +1,6 @@
 package org.clinical.infra.web;
 
+import org.clinical.infra.eventstore.StreamHead;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.Tenant;
 
@@ -51,15 +52,13 @@ public class StoredPosition {
         long deadline = System.nanoTime() + wait.toNanos();
         while (head(tenant) < position) {
             if (System.nanoTime() - deadline > 0 || Thread.currentThread().isInterrupted()) {
-                throw new ProjectionsBehindException(position);
+                throw new ProjectionsBehindException("The tenant's event stream", position);
             }
             LockSupport.parkNanos(POLL.toNanos());
         }
     }
 
     private long head(Tenant tenant) {
-        Long head = regions.region(tenant.region()).jdbc().queryForObject(
-                "select max(global_index) from " + tenant.schema() + ".domain_event_entry", Long.class);
-        return head == null ? -1 : head;
+        return StreamHead.of(regions.region(tenant.region()).jdbc(), tenant);
     }
 }

@@ -3,6 +3,7 @@ package org.clinical.projections.rebuild;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.clinical.infra.processing.TenantProcessors;
+import org.clinical.infra.eventstore.StreamHead;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.Tenant;
 import org.clinical.infra.tenant.ActiveTenants;
@@ -103,9 +104,7 @@ public class ProjectionRebuilds implements AutoCloseable {
 
     /** The tenant's last event position, -1 for an empty stream. */
     public long head(Tenant tenant) {
-        Long head = jdbc(tenant).queryForObject("select max(global_index) from " + tenant.schema()
-                + ".domain_event_entry", Long.class);
-        return head == null ? -1 : head;
+        return StreamHead.of(jdbc(tenant), tenant);
     }
 
     private void run(Tenant tenant, ReadModel model, int generation) {

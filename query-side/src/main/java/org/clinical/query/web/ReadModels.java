@@ -63,11 +63,11 @@ public class ReadModels {
         long position = StoredPosition.parse(header);
         try {
             if (!positions.await(tenant, projections, position, wait)) {
-                throw new ProjectionsBehindException(position);
+                throw new ProjectionsBehindException("The read models", position);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProjectionsBehindException(position);
+            throw new ProjectionsBehindException("The read models", position);
         }
     }
 
