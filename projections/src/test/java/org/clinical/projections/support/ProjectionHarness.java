@@ -35,6 +35,7 @@ import org.clinical.infra.tenant.TenantSchemas;
 import org.clinical.projections.readmodel.Generations;
 import org.clinical.projections.readmodel.Projection;
 import org.clinical.projections.readmodel.Projection.ProjectionSupport;
+import org.clinical.projections.readmodel.Read;
 import org.clinical.projections.readmodel.ReadModel;
 import org.clinical.projections.readmodel.ReadModelChanges;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -129,6 +130,19 @@ public final class ProjectionHarness extends ReadModelSql implements AutoCloseab
     @Override
     public String schema() {
         return generations.liveSchema(tenant, readModel);
+    }
+
+    /**
+     * A read of the live generation as the query side's {@code ReadModels} makes one: the region's query pool
+     * and the live schema, named in SQL after the projection.
+     */
+    public Read read() {
+        return new Read(tenant, region.queryJdbc(), Map.of(readModel, schema()));
+    }
+
+    /** The region the tenant lives in. */
+    public Regions.Region region() {
+        return region;
     }
 
     /** Events appended from now on happen at this time (until the next call). */
