@@ -1,10 +1,12 @@
 package org.clinical.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.clinical.platform.read.AtPosition;
 import org.clinical.platform.support.Api;
 import org.clinical.platform.support.PlatformTest;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,9 +96,16 @@ class FacilityApiTest extends PlatformTest {
         String tenant = newTenant();
         List<String> codes = List.of("E", "B", "D", "A", "C");
         List<String> ids = new ArrayList<>();
-        codes.forEach(code -> ids.add(newFacility(tenant, code)));
+        long position = -1;
+        for (String code : codes) {
+            Api.Response created = register(tenant, ADMIN, Map.of("code", code, "name", "Facility " + code,
+                    "type", "hospital", "beds", 120));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            ids.add(created.body().get("facilityId").asText());
+            position = created.position();
+        }
 
-        Api.Response all = api.get("/api/v1/" + tenant + "/facilities").token(ADMIN).send();
+        Api.Response all = AtPosition.get(api, "/api/v1/" + tenant + "/facilities", ADMIN, position);
         assertThat(all.status()).as(all.toString()).isEqualTo(200);
         assertThat(all.body().get("items")).hasSize(5);
         assertThat(all.body().get("nextCursor").isNull()).isTrue();
@@ -122,6 +131,29 @@ class FacilityApiTest extends PlatformTest {
 
         assertThat(pageSizes).containsExactly(2, 2, 1);
         assertThat(walked).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void the_list_reads_the_facilities_read_model_at_the_registration_position() {
+        String tenant = newTenant();
+        Api.Response created = register(tenant, ADMIN, Map.of("code", "GEN", "name", "General", "type", "clinic"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.body().get("facilityId").asText();
+
+        Api.Response listed = AtPosition.get(api, "/api/v1/" + tenant + "/facilities", CLINICIAN, created.position());
+
+        assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+        JsonNode item = listed.body().get("items").get(0);
+        assertThat(item.get("facilityId").asText()).isEqualTo(id);
+        assertThat(item.get("type").asText()).isEqualTo("clinic");
+        assertThat(item.get("beds").isNull()).isTrue();
+        Instant registeredAt = Instant.parse(item.get("registeredAt").asText());
+        assertThat(registeredAt.getEpochSecond() * 1_000_000 + registeredAt.getNano() / 1000).isEqualTo(queryLong(
+                "select (extract(epoch from registered_at) * 1000000)::bigint from " + schema(tenant)
+                        + ".facility_registry"));
+        assertThat(queryLong("select count(*) from " + liveSchema(tenant, "facilities") + ".facility f join "
+                + schema(tenant) + ".facility_registry r using (facility_id, code, registered_at) where f.version = 1"))
+                .as("the read model's row, version 1, at the registration's time").isEqualTo(1);
     }
 
     @Test

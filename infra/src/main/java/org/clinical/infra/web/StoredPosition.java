@@ -9,9 +9,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code X-Min-Position} on reads of what the write side stores in its events' own transaction: the tenant, its
- * facilities, its projections' state and dead letters. Those reflect a position as soon as the tenant's stream
- * holds it, so the read waits (up to the same time as a read-model read) only for the stream itself: a position
- * the stream has not reached answers 503 with {@code Retry-After}, as a read model behind would.
+ * projections' state and dead letters. Those reflect a position as soon as the tenant's stream holds it, so the
+ * read waits (up to the same time as a read-model read) only for the stream itself: a position the stream has not
+ * reached answers 503 with {@code Retry-After}, as a read model behind would.
  */
 public class StoredPosition {
 

@@ -60,6 +60,7 @@ final class ContractTable {
                         return new Request(t, "/api/v1/" + t + "/facilities", facilityBody(g.facilityCode()), null,
                                 facilityBody(g.facilityCode()));
                     }).build(),
+            // a read of the "facilities" read model: X-Min-Position waits for that projection
             row("GET", "/api/v1/{tenant}/facilities", Kind.READ, Scope.TENANT, Set.of(ADMIN, CLINICIAN, ANALYST), 200)
                     .given(g -> {
                         String t = g.tenant();

@@ -28,7 +28,7 @@ class AnalystRoleTest extends PlatformTest {
 
     /** The views docs/analytics.md documents, the only relations an analytics schema may hold. */
     private static final List<String> SHIPPED_VIEWS = List.of("census", "encounter_daily", "encounters",
-            "observation_daily_stats", "observations", "patients");
+            "facilities", "observation_daily_stats", "observations", "patients");
 
     @Test
     void the_analyst_role_reads_every_shipped_view_of_its_tenant() throws SQLException {
@@ -49,6 +49,8 @@ class AnalystRoleTest extends PlatformTest {
                     .containsExactly("2025-03-01|" + fixture.facility + "|IMP|1");
             assertThat(rows(st, "select facility_id, location, open_encounters from " + a + ".census"))
                     .containsExactly(fixture.facility + "|Ward 1|1");
+            assertThat(rows(st, "select facility_id, code, name, type, beds from " + a + ".facilities"))
+                    .containsExactly(fixture.facility + "|MAIN|Facility MAIN|hospital|120");
             assertThat(rows(st, "select observation_id, status, value_num::int from " + a + ".observations"))
                     .containsExactlyInAnyOrder(fixture.amended + "|amended|81",
                             fixture.inError + "|entered-in-error|90");
@@ -72,6 +74,7 @@ class AnalystRoleTest extends PlatformTest {
         assertThat(forbidden).contains(schema(tenant) + ".domain_event_entry", schema(tenant) + ".patient_registry",
                 schema(tenant) + ".token_entry", liveSchema(tenant, "patients") + ".patient",
                 liveSchema(tenant, "observations") + ".observation", liveSchema(tenant, "encounters") + ".census",
+                liveSchema(tenant, "facilities") + ".facility",
                 analytics(other) + ".patients", liveSchema(other, "patients") + ".patient",
                 "clinical_platform.tenant");
 
@@ -149,8 +152,8 @@ class AnalystRoleTest extends PlatformTest {
     }
 
     /**
-     * A facility, a patient with an open IMP encounter in Ward 1 from 2025-03-01, an amended heart rate (81) and
-     * one entered in error (90); answers once every read model holds them.
+     * A facility (MAIN), a patient with an open IMP encounter in Ward 1 from 2025-03-01, an amended heart rate (81)
+     * and one entered in error (90); answers once every read model holds them.
      */
     private Fixture fixture(String tenant) {
         String facility = newFacility(tenant, "MAIN");
@@ -164,6 +167,7 @@ class AnalystRoleTest extends PlatformTest {
                 "{\"reason\": \"wrong patient\"}");
         // the summary reads the patients, encounters and observations read models
         awaitRead("/api/v1/" + tenant + "/patients/" + patient, position);
+        awaitRead("/api/v1/" + tenant + "/facilities", position);
         return new Fixture(facility, patient, encounter, amended, inError);
     }
 

@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProjectionRebuildTest extends PlatformTest {
 
-    /** The projections behind the patient, encounter and observation reads. */
-    private static final List<String> SERVED = List.of("encounters", "observations", "patients");
+    /** The projections behind the patient, encounter, observation and facility reads. */
+    private static final List<String> SERVED = List.of("encounters", "facilities", "observations", "patients");
     private static final int PATIENTS = 20;
     /** Observations recorded before the rebuild, a batch of 1,000 at a time: enough for a rebuild to take a while. */
     private static final int BULK_BATCHES = 5;
@@ -113,7 +113,7 @@ class ProjectionRebuildTest extends PlatformTest {
 
             List.of("reader-1", "reader-2", "writer").forEach(n -> roundsAtStart.put(n, background.rounds(n)));
             // the observations' replay takes longest: the second request comes while it is certainly running
-            for (String name : List.of("observations", "encounters", "patients")) {
+            for (String name : List.of("observations", "encounters", "patients", "facilities")) {
                 Api.Response started = rebuild(tenant, name);
                 assertThat(started.status()).as(started.toString()).isEqualTo(202);
                 if (name.equals("observations")) {
@@ -211,8 +211,12 @@ class ProjectionRebuildTest extends PlatformTest {
                 .json("{\"survivorId\": \"" + patients.get(8) + "\"}").send());
     }
 
-    /** A patient, an encounter and a vital sign written after the rebuild show in every read that serves them. */
+    /**
+     * A facility, a patient, an encounter and a vital sign written after the rebuild show in every read that
+     * serves them.
+     */
     private void newEventsAreRead(String tenant, String facility) {
+        String after = newFacility(tenant, "AFTER");
         String patient = newPatient(tenant, "MRN-AFTER");
         String encounter = newEncounter(tenant, patient, facility, "IMP");
         Api.Response recorded = api.post("/api/v1/" + tenant + "/observations").token(CLINICIAN)
@@ -226,6 +230,8 @@ class ProjectionRebuildTest extends PlatformTest {
         assertThat(readRetrying("/api/v1/" + tenant + "/patients?mrn=MRN-AFTER", position).at("/items/0/patientId")
                 .asText()).isEqualTo(patient);
         assertThat(readRetrying("/api/v1/" + tenant + "/census", position).toString()).contains(encounter);
+        assertThat(readRetrying("/api/v1/" + tenant + "/facilities", position).at("/items/0/facilityId").asText())
+                .isEqualTo(after);
         assertThat(readRetrying("/api/v1/" + tenant + "/patients/" + patient + "/observations", position)
                 .at("/items/0/observationId").asText()).isEqualTo(recorded(recorded));
         awaitCaughtUp(tenant);
@@ -257,10 +263,11 @@ class ProjectionRebuildTest extends PlatformTest {
         return position;
     }
 
-    /** The reads the three rebuilt projections serve, for a few of the patients. */
+    /** The reads the rebuilt projections serve, for a few of the patients. */
     private static List<String> readPaths(String tenant, List<String> patients) {
         String base = "/api/v1/" + tenant;
-        List<String> paths = new ArrayList<>(List.of(base + "/patients?name=rebuildson&limit=100", base + "/census"));
+        List<String> paths = new ArrayList<>(List.of(base + "/patients?name=rebuildson&limit=100", base + "/census",
+                base + "/facilities"));
         for (String patient : patients.subList(0, 3)) {
             paths.add(base + "/patients/" + patient);
             paths.add(base + "/patients/" + patient + "/observations?limit=50");
