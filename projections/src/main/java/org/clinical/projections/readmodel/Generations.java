@@ -14,6 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,10 +60,20 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
         return live.get(tenant.id()).get(projection);
     }
 
-    /** Rows of {@code projection_generation}: name, live, building. */
-    public List<Map<String, Object>> rows(Tenant tenant) {
-        return jdbc(tenant).queryForList("select name, live, building, building_since from "
-                + tenant.schema() + ".projection_generation order by name");
+    /**
+     * A projection's generations: the one reads use, and the one a rebuild fills (null when none runs).
+     *
+     * @param buildingSince when the rebuild started, null when none runs
+     */
+    public record Row(String name, int live, Integer building, Instant buildingSince) {
+    }
+
+    /** The rows of {@code projection_generation}, by name. */
+    public List<Row> rows(Tenant tenant) {
+        return jdbc(tenant).query("select name, live, building, building_since from " + tenant.schema()
+                        + ".projection_generation order by name",
+                (rs, i) -> new Row(rs.getString(1), rs.getInt(2), rs.getObject(3, Integer.class),
+                        Rows.instant(rs, 4)));
     }
 
     /**

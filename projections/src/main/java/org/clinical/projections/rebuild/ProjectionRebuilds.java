@@ -86,11 +86,11 @@ public class ProjectionRebuilds implements AutoCloseable {
     /** Resumes the rebuilds a stop cut short, for every tenant. */
     public void resumeAll() {
         for (Tenant tenant : tenants.all()) {
-            for (Map<String, Object> row : generations.rows(tenant)) {
-                if (row.get("building") != null) {
-                    generations.readModel((String) row.get("name")).ifPresent(model -> {
+            for (Generations.Row row : generations.rows(tenant)) {
+                if (row.building() != null) {
+                    generations.readModel(row.name()).ifPresent(model -> {
                         log.info("Resuming the rebuild of {} for tenant {}", model.name(), tenant.id());
-                        run(tenant, model, ((Number) row.get("building")).intValue());
+                        run(tenant, model, row.building());
                     });
                 }
             }

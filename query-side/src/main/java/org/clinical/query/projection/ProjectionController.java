@@ -90,12 +90,11 @@ public class ProjectionController {
         long head = rebuilds.head(tenant);
         Map<String, Long> letters = deadLetters.counts(tenant);
         List<ProjectionStatus> items = generations.rows(tenant).stream().map(row -> {
-            String name = (String) row.get("name");
-            long position = positions.position(tenant, name);
-            Integer building = row.get("building") == null ? null : ((Number) row.get("building")).intValue();
-            return new ProjectionStatus(name, position, head, Math.max(0, head - position), building != null,
-                    building == null ? null : rebuilds.progress(tenant, name).orElse(0.0),
-                    ((Number) row.get("live")).intValue(), building, letters.getOrDefault(name, 0L));
+            long position = positions.position(tenant, row.name());
+            Integer building = row.building();
+            return new ProjectionStatus(row.name(), position, head, Math.max(0, head - position), building != null,
+                    building == null ? null : rebuilds.progress(tenant, row.name()).orElse(0.0), row.live(),
+                    building, letters.getOrDefault(row.name(), 0L));
         }).toList();
         return new Items<>(items);
     }
@@ -116,10 +115,9 @@ public class ProjectionController {
         if (!rebuilds.start(tenant, model)) {
             throw new ConflictException("rebuild-running", "Projection " + name + " is being rebuilt already");
         }
-        Map<String, Object> row = generations.rows(tenant).stream().filter(r -> name.equals(r.get("name")))
+        Generations.Row row = generations.rows(tenant).stream().filter(r -> name.equals(r.name()))
                 .findFirst().orElseThrow();
-        int building = row.get("building") == null ? generations.liveGeneration(tenant, name)
-                : ((Number) row.get("building")).intValue();
+        int building = row.building() == null ? generations.liveGeneration(tenant, name) : row.building();
         return ResponseEntity.accepted().location(URI.create("/api/v1/" + tenant.id() + "/projections"))
                 .body(new RebuildStarted(name, true, building));
     }
