@@ -1,5 +1,6 @@
 package org.clinical.platform.contract;
 
+import org.clinical.platform.support.ForgedEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -450,29 +451,12 @@ class ContractMatrixTest extends PlatformTest implements Given {
     @Override
     public List<String> deadLetters(String tenant, int count) {
         String patient = patient(tenant);
-        String events = schema(tenant) + ".domain_event_entry";
         long before = letters(tenant);
         List<String> ids = new ArrayList<>();
-        try (Connection c = TestDatabase.connect(); var ps = c.prepareStatement("""
-                insert into %s (event_identifier, aggregate_identifier, sequence_number, type, time_stamp,
-                                payload_type, payload_revision, payload, meta_data)
-                select gen_random_uuid()::text, n.id, sequence_number, type, time_stamp, payload_type, payload_revision,
-                       convert_to(replace(replace(convert_from(payload, 'UTF8'), aggregate_identifier, n.id),
-                                  '"Lovelace"', '"Love\\u0000lace"'), 'UTF8'),
-                       meta_data
-                from %s, (select gen_random_uuid()::text id, k from generate_series(1, ?) k) n
-                where aggregate_identifier = ? and sequence_number = 0 order by n.k
-                returning aggregate_identifier""".formatted(events, events))) {
-            ps.setInt(1, count);
-            ps.setString(2, patient);
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        for (int i = 0; i < count; i++) {
+            ids.add(UUID.randomUUID().toString());
         }
+        ForgedEvents.copy(schema(tenant), patient, ids, true, Map.of("\"Lovelace\"", ForgedEvents.NUL_FAMILY));
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (letters(tenant) < before + count) {
             assertThat(Instant.now()).as("%d dead letters in %s", count, tenant).isBefore(deadline);
@@ -492,19 +476,6 @@ class ContractMatrixTest extends PlatformTest implements Given {
         if (queryLong("select count(*) from clinical_platform.tenant where id = ?", tenant) == 0) {
             return;
         }
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            Api.Response list = api.get("/api/v1/" + tenant + "/projections").token(ADMIN).send();
-            assertThat(list.status()).as(list.toString()).isEqualTo(200);
-            boolean done = true;
-            for (JsonNode item : list.body().get("items")) {
-                done &= item.get("lag").asLong() == 0 && !item.get("rebuilding").asBoolean();
-            }
-            if (done) {
-                return;
-            }
-            assertThat(Instant.now()).as("projections of %s caught up: %s", tenant, list).isBefore(deadline);
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
+        awaitProjectionsCaughtUp(tenant);
     }
 }

@@ -84,28 +84,24 @@ final class ContractTable {
             row("PUT", "/api/v1/{tenant}/patients/{id}/demographics", Kind.COMMAND, Scope.TENANT, Set.of(CLINICIAN), 200)
                     .versioned().ifMatch().times("/birthDate").given(g -> {
                         String t = g.tenant();
-                        String path = "/api/v1/" + t + "/patients/" + g.patient(t) + "/demographics";
-                        long version = g.change(path, demographicsBody("Augusta"));
-                        return new Request(t, path, demographicsBody("Ada"), version, demographicsBody("Byron"));
+                        Changed patient = patientChanged(g, t);
+                        return new Request(t, patient.path() + "/demographics", demographicsBody("Ada"),
+                                patient.version(), demographicsBody("Byron"));
                     }).build(),
             row("POST", "/api/v1/{tenant}/patients/{id}/merge", Kind.COMMAND, Scope.TENANT, Set.of(CLINICIAN), 200)
                     .versioned().ifMatch().given(g -> {
                         String t = g.tenant();
-                        String patient = g.patient(t);
-                        long version = g.change("/api/v1/" + t + "/patients/" + patient + "/demographics",
-                                demographicsBody("Augusta"));
-                        return new Request(t, "/api/v1/" + t + "/patients/" + patient + "/merge",
-                                "{\"survivorId\": \"" + g.patient(t) + "\"}", version,
+                        Changed patient = patientChanged(g, t);
+                        return new Request(t, patient.path() + "/merge",
+                                "{\"survivorId\": \"" + g.patient(t) + "\"}", patient.version(),
                                 "{\"survivorId\": \"" + g.patient(t) + "\"}");
                     }).build(),
             row("POST", "/api/v1/{tenant}/patients/{id}/deceased", Kind.COMMAND, Scope.TENANT, Set.of(CLINICIAN), 200)
                     .versioned().ifMatch().times("/deceasedAt").given(g -> {
                         String t = g.tenant();
-                        String patient = g.patient(t);
-                        long version = g.change("/api/v1/" + t + "/patients/" + patient + "/demographics",
-                                demographicsBody("Augusta"));
-                        return new Request(t, "/api/v1/" + t + "/patients/" + patient + "/deceased",
-                                "{\"deceasedAt\": \"2025-03-02T10:00:00Z\"}", version,
+                        Changed patient = patientChanged(g, t);
+                        return new Request(t, patient.path() + "/deceased",
+                                "{\"deceasedAt\": \"2025-03-02T10:00:00Z\"}", patient.version(),
                                 "{\"deceasedAt\": \"2025-03-03T10:00:00Z\"}");
                     }).build(),
 
@@ -122,25 +118,25 @@ final class ContractTable {
             row("POST", "/api/v1/{tenant}/encounters/{id}/transfer", Kind.COMMAND, Scope.TENANT, Set.of(CLINICIAN), 200)
                     .versioned().ifMatch().times("/at").given(g -> {
                         String t = g.tenant();
-                        String path = "/api/v1/" + t + "/encounters/" + g.encounter(t, g.patient(t)) + "/transfer";
-                        long version = g.change(path, transferBody("Ward 2", "2025-03-01T09:00:00Z"));
-                        return new Request(t, path, transferBody("Ward 3", "2025-03-01T10:00:00Z"), version,
+                        Changed encounter = encounterTransferred(g, t);
+                        return new Request(t, encounter.path() + "/transfer",
+                                transferBody("Ward 3", "2025-03-01T10:00:00Z"), encounter.version(),
                                 transferBody("Ward 4", "2025-03-01T10:00:00Z"));
                     }).build(),
             row("POST", "/api/v1/{tenant}/encounters/{id}/discharge", Kind.COMMAND, Scope.TENANT, Set.of(CLINICIAN), 200)
                     .versioned().ifMatch().times("/at").given(g -> {
                         String t = g.tenant();
-                        String encounter = "/api/v1/" + t + "/encounters/" + g.encounter(t, g.patient(t));
-                        long version = g.change(encounter + "/transfer", transferBody("Ward 2", "2025-03-01T09:00:00Z"));
-                        return new Request(t, encounter + "/discharge", "{\"at\": \"2025-03-02T10:00:00Z\"}", version,
+                        Changed encounter = encounterTransferred(g, t);
+                        return new Request(t, encounter.path() + "/discharge", "{\"at\": \"2025-03-02T10:00:00Z\"}",
+                                encounter.version(),
                                 "{\"at\": \"2025-03-02T11:00:00Z\", \"disposition\": \"home\"}");
                     }).build(),
             row("POST", "/api/v1/{tenant}/encounters/{id}/cancel", Kind.COMMAND, Scope.TENANT, Set.of(CLINICIAN), 200)
                     .versioned().ifMatch().given(g -> {
                         String t = g.tenant();
-                        String encounter = "/api/v1/" + t + "/encounters/" + g.encounter(t, g.patient(t));
-                        long version = g.change(encounter + "/transfer", transferBody("Ward 2", "2025-03-01T09:00:00Z"));
-                        return new Request(t, encounter + "/cancel", "{\"reason\": \"wrong patient\"}", version,
+                        Changed encounter = encounterTransferred(g, t);
+                        return new Request(t, encounter.path() + "/cancel", "{\"reason\": \"wrong patient\"}",
+                                encounter.version(),
                                 "{\"reason\": \"duplicate\"}");
                     }).build(),
 
@@ -164,18 +160,18 @@ final class ContractTable {
             row("POST", "/api/v1/{tenant}/observations/{id}/amend", Kind.COMMAND, Scope.TENANT, Set.of(CLINICIAN), 200)
                     .versioned().ifMatch().given(g -> {
                         String t = g.tenant();
-                        String path = "/api/v1/" + t + "/observations/" + g.observation(t, g.patient(t)) + "/amend";
-                        long version = g.change(path, amendBody(80));
-                        return new Request(t, path, amendBody(81), version, amendBody(82));
+                        Changed observation = observationAmended(g, t);
+                        return new Request(t, observation.path() + "/amend", amendBody(81), observation.version(),
+                                amendBody(82));
                     }).build(),
             row("POST", "/api/v1/{tenant}/observations/{id}/entered-in-error", Kind.COMMAND, Scope.TENANT,
                     Set.of(CLINICIAN), 200)
                     .versioned().ifMatch().given(g -> {
                         String t = g.tenant();
-                        String observation = "/api/v1/" + t + "/observations/" + g.observation(t, g.patient(t));
-                        long version = g.change(observation + "/amend", amendBody(80));
-                        return new Request(t, observation + "/entered-in-error", "{\"reason\": \"wrong patient\"}",
-                                version, "{\"reason\": \"wrong device\"}");
+                        Changed observation = observationAmended(g, t);
+                        return new Request(t, observation.path() + "/entered-in-error",
+                                "{\"reason\": \"wrong patient\"}", observation.version(),
+                                "{\"reason\": \"wrong device\"}");
                     }).build(),
 
             // Reads (clinician, analyst, auditor)
@@ -320,6 +316,25 @@ final class ContractTable {
         return """
                 {"mrn": "%s", "name": {"family": "Lovelace", "given": ["%s"]}, "birthDate": "1980-12-10",
                  "gender": "female"}""".formatted(mrn, given);
+    }
+
+    /** A record changed once after its creation, so that an {@code If-Match} behind it exists: its path and version. */
+    record Changed(String path, long version) {
+    }
+
+    static Changed patientChanged(Given g, String tenant) {
+        String path = "/api/v1/" + tenant + "/patients/" + g.patient(tenant);
+        return new Changed(path, g.change(path + "/demographics", demographicsBody("Augusta")));
+    }
+
+    static Changed encounterTransferred(Given g, String tenant) {
+        String path = "/api/v1/" + tenant + "/encounters/" + g.encounter(tenant, g.patient(tenant));
+        return new Changed(path, g.change(path + "/transfer", transferBody("Ward 2", "2025-03-01T09:00:00Z")));
+    }
+
+    static Changed observationAmended(Given g, String tenant) {
+        String path = "/api/v1/" + tenant + "/observations/" + g.observation(tenant, g.patient(tenant));
+        return new Changed(path, g.change(path + "/amend", amendBody(80)));
     }
 
     static String demographicsBody(String given) {

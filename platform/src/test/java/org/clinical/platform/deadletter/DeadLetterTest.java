@@ -1,5 +1,7 @@
 package org.clinical.platform.deadletter;
 
+import java.util.LinkedHashMap;
+import org.clinical.platform.support.ForgedEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,7 +54,7 @@ class DeadLetterTest extends PlatformTest {
 
         String nul = UUID.randomUUID().toString();
         String broken = UUID.randomUUID().toString();
-        copyPatient(tenant, before, nul, "MRN-NUL", "\"Love\\u0000lace\"");
+        copyPatient(tenant, before, nul, "MRN-NUL", ForgedEvents.NUL_FAMILY);
         insertRegistration(tenant, before, broken, "2", "substring(payload from 1 for 20)");
         String after = newPatient(tenant, "MRN-AFTER");
         long head = queryLong("select max(global_index) from " + schema(tenant) + ".domain_event_entry");
@@ -134,7 +136,7 @@ class DeadLetterTest extends PlatformTest {
                          "gender": "female"}""").send();
         assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
         String poisoned = UUID.randomUUID().toString();
-        copyPatient(tenant, first, poisoned, "MRN-NUL", "\"Love\\u0000lace\"");
+        copyPatient(tenant, first, poisoned, "MRN-NUL", ForgedEvents.NUL_FAMILY);
         long head = queryLong("select max(global_index) from " + schema(tenant) + ".domain_event_entry");
 
         Api.Response read = api.get("/api/v1/" + tenant + "/patients/" + first).token(CLINICIAN)
@@ -239,7 +241,7 @@ class DeadLetterTest extends PlatformTest {
         String tenant = newTenant();
         String first = newPatient(tenant, "MRN-FIRST");
         String poison = UUID.randomUUID().toString();
-        insertCopy(tenant, first, poison, "MRN-POISON", "\"Love\\u0000lace\"", " and sequence_number = 0");
+        ForgedEvents.copy(schema(tenant), first, List.of(poison), true, replacing("MRN-POISON", ForgedEvents.NUL_FAMILY));
         newPatient(tenant, "MRN-LAST");
         awaitAtHead(tenant, PATIENTS);
         assertThat(deadLetterCount(tenant, PATIENTS)).isEqualTo(1);
@@ -366,30 +368,15 @@ class DeadLetterTest extends PlatformTest {
     }
 
     /** Copies every event of patient {@code from} under the id {@code to}, with its MRN and family name replaced. */
-    private static void copyPatient(String tenant, String from, String to, String mrn, String family)
-            throws SQLException {
-        insertCopy(tenant, from, to, mrn, family, "");
+    private static void copyPatient(String tenant, String from, String to, String mrn, String family) {
+        ForgedEvents.copy(schema(tenant), from, List.of(to), false, replacing(mrn, family));
     }
 
-    private static void insertCopy(String tenant, String from, String to, String mrn, String family, String only)
-            throws SQLException {
-        String events = schema(tenant) + ".domain_event_entry";
-        try (Connection c = TestDatabase.connect(); var ps = c.prepareStatement("""
-                insert into %s (event_identifier, aggregate_identifier, sequence_number, type, time_stamp,
-                                payload_type, payload_revision, payload, meta_data)
-                select gen_random_uuid()::text, ?, sequence_number, type, time_stamp, payload_type, payload_revision,
-                       convert_to(replace(replace(replace(convert_from(payload, 'UTF8'), ?, ?), 'MRN-BEFORE', ?),
-                                  '"Lovelace"', ?), 'UTF8'),
-                       meta_data
-                from %s where aggregate_identifier = ?%s order by sequence_number""".formatted(events, events, only))) {
-            ps.setString(1, to);
-            ps.setString(2, from);
-            ps.setString(3, to);
-            ps.setString(4, mrn);
-            ps.setString(5, family);
-            ps.setString(6, from);
-            ps.executeUpdate();
-        }
+    private static Map<String, String> replacing(String mrn, String family) {
+        Map<String, String> replacements = new LinkedHashMap<>();
+        replacements.put("MRN-BEFORE", mrn);
+        replacements.put("\"Lovelace\"", family);
+        return replacements;
     }
 
     /**

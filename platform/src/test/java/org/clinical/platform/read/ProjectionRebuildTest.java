@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,7 +53,7 @@ class ProjectionRebuildTest extends PlatformTest {
         everyKindOfChange(tenant, patients, encounters, observations);
         List<String> names = projectionNames(tenant);
         assertThat(names).containsAll(SERVED).contains("probe");
-        awaitCaughtUp(tenant);
+        awaitProjectionsCaughtUp(tenant);
         Map<String, Map<String, String>> before = new TreeMap<>();
         names.forEach(name -> before.put(name, snapshot(liveSchema(tenant, name))));
 
@@ -66,7 +65,7 @@ class ProjectionRebuildTest extends PlatformTest {
             assertThat(started.body().get("generation").asInt()).isEqualTo(2);
             assertThat(started.header("Location")).isEqualTo("/api/v1/" + tenant + "/projections");
         }
-        awaitList(tenant, item -> !item.get("rebuilding").asBoolean(), "rebuilt");
+        awaitProjections(tenant, item -> !item.get("rebuilding").asBoolean(), "rebuilt");
 
         for (String name : names) {
             assertThat(projection(tenant, name).get("generation").asInt()).as(name).isEqualTo(2);
@@ -91,7 +90,7 @@ class ProjectionRebuildTest extends PlatformTest {
             newEncounter(tenant, patient, facility, i % 2 == 0 ? "AMB" : "EMER");
         }
         long position = bulkObservations(tenant, patients);
-        awaitCaughtUp(tenant);
+        awaitProjectionsCaughtUp(tenant);
         Map<String, JsonNode> expected = new LinkedHashMap<>();
         for (String path : readPaths(tenant, patients)) {
             expected.put(path, read(path, position).body());
@@ -143,7 +142,7 @@ class ProjectionRebuildTest extends PlatformTest {
         assertThat(progress).as("progress of the observations' replay").anyMatch(p -> p > 0 && p < 1);
         assertThat(progress.stream().mapToDouble(p -> p).max().orElseThrow()).as("progress %s", progress)
                 .isGreaterThan(progress.get(0));
-        awaitCaughtUp(tenant);
+        awaitProjectionsCaughtUp(tenant);
         for (String name : SERVED) {
             JsonNode status = projection(tenant, name);
             assertThat(status.get("generation").asInt()).as(status.toString()).isEqualTo(2);
@@ -159,7 +158,7 @@ class ProjectionRebuildTest extends PlatformTest {
         String tenant = newTenant();
         long position = api.post("/api/v1/" + tenant + "/patients").token(CLINICIAN).json(patientBody("MRN-1"))
                 .send().position();
-        awaitCaughtUp(tenant);
+        awaitProjectionsCaughtUp(tenant);
         JsonNode items = api.get("/api/v1/" + tenant + "/projections").token(ADMIN).send().body().get("items");
         assertThat(items).hasSize(SERVED.size() + 1);
         for (JsonNode item : items) {
@@ -234,7 +233,7 @@ class ProjectionRebuildTest extends PlatformTest {
                 .isEqualTo(after);
         assertThat(readRetrying("/api/v1/" + tenant + "/patients/" + patient + "/observations", position)
                 .at("/items/0/observationId").asText()).isEqualTo(recorded(recorded));
-        awaitCaughtUp(tenant);
+        awaitProjectionsCaughtUp(tenant);
         assertThat(queryLong("select count(*) from " + liveSchema(tenant, "probe") + ".probe_patient where mrn = ?",
                 "MRN-AFTER")).as("the probe's rebuilt generation").isEqualTo(1);
     }
@@ -385,27 +384,6 @@ class ProjectionRebuildTest extends PlatformTest {
     }
 
     /** Waits, on the admin list, until every projection has committed the tenant's head. */
-    private void awaitCaughtUp(String tenant) {
-        awaitList(tenant, item -> item.get("lag").asLong() == 0 && item.get("position").asLong() == item.get("head")
-                .asLong() && !item.get("rebuilding").asBoolean(), "caught up");
-    }
-
-    private void awaitList(String tenant, Predicate<JsonNode> done, String what) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        while (true) {
-            JsonNode items = projections(tenant);
-            boolean all = true;
-            for (JsonNode item : items) {
-                all &= done.test(item);
-            }
-            if (all) {
-                return;
-            }
-            assertThat(Instant.now()).as("projections of %s %s: %s", tenant, what, items).isBefore(deadline);
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
-    }
-
     /**
      * Every table of the schema, its rows as text in a stable order. In a rollup (a table with a {@code count}) a
      * row counting 0 is what no row is: the live projection keeps the rows an entry in error or a cancellation

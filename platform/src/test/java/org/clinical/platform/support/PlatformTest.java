@@ -11,6 +11,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -237,6 +241,34 @@ public abstract class PlatformTest {
             throw new IllegalStateException(e);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Waits until each projection of the tenant has committed the head of its stream and none is rebuilding, as
+     * the projection list shows it to an operator; at most 120 s.
+     */
+    protected void awaitProjectionsCaughtUp(String tenant) {
+        awaitProjections(tenant, item -> item.get("lag").asLong() == 0
+                && item.get("position").asLong() == item.get("head").asLong()
+                && !item.get("rebuilding").asBoolean(), "caught up");
+    }
+
+    /** Waits until every item of the tenant's projection list is {@code done}; at most 120 s. */
+    protected void awaitProjections(String tenant, Predicate<JsonNode> done, String what) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        while (true) {
+            Api.Response list = api.get("/api/v1/" + tenant + "/projections").token(ADMIN).send();
+            assertThat(list.status()).as(list.toString()).isEqualTo(200);
+            boolean all = true;
+            for (JsonNode item : list.body().get("items")) {
+                all &= done.test(item);
+            }
+            if (all) {
+                return;
+            }
+            assertThat(Instant.now()).as("projections of %s %s: %s", tenant, what, list).isBefore(deadline);
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }
     }
 }
