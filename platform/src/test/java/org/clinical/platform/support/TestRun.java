@@ -1,8 +1,9 @@
 package org.clinical.platform.support;
 
+import org.clinical.infra.testing.TestRunId;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,8 +32,8 @@ public final class TestRun {
     private static final Pattern ID_FORMAT = Pattern.compile("([0-9a-f]{6})_(\\d+)_(\\d+)");
     /** Two JVMs may read the host's boot time a second apart, and with it a process's start. */
     private static final long START_TOLERANCE_SECONDS = 2;
-    private static final String HOST = host();
-    public static final String ID = HOST + "_" + ProcessHandle.current().pid() + "_" + start(ProcessHandle.current());
+    private static final String HOST = TestRunId.HOST;
+    public static final String ID = TestRunId.ID;
     /** The directories of every run on this machine: {@code <java.io.tmpdir>/clinical-tests/<run id>}. */
     static final Path RUNS = Path.of(System.getProperty("java.io.tmpdir"), "clinical-tests");
     private static final List<Runnable> AT_EXIT = new ArrayList<>();
@@ -90,7 +91,7 @@ public final class TestRun {
 
     /** The process's start in epoch seconds, 0 where the platform cannot tell. */
     static long start(ProcessHandle process) {
-        return process.info().startInstant().map(Instant::getEpochSecond).orElse(0L);
+        return TestRunId.start(process);
     }
 
     public static void deleteTree(Path dir) throws IOException {
@@ -136,23 +137,5 @@ public final class TestRun {
                         Thread.currentThread().interrupt();
                     }
                 });
-    }
-
-    /**
-     * The kernel's host name and process-id namespace where there are (no name lookup, which can take seconds),
-     * else Java's host name: a container with the host's name (host networking) sees other process ids.
-     */
-    private static String host() {
-        String name;
-        try {
-            Path kernel = Path.of("/proc/sys/kernel/hostname");
-            Path pids = Path.of("/proc/self/ns/pid");
-            name = Files.isReadable(kernel)
-                    ? Files.readString(kernel).trim() + (Files.exists(pids) ? Files.readSymbolicLink(pids) : "")
-                    : InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            name = "localhost";
-        }
-        return "%06x".formatted(name.hashCode() & 0xffffff);
     }
 }

@@ -2,16 +2,12 @@ package org.clinical.projections.support;
 
 import org.clinical.infra.config.ClinicalProperties;
 import org.clinical.infra.region.Regions;
+import org.clinical.infra.testing.TestRunId;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +24,7 @@ public final class TestDatabase {
     private static final String HOST_URL =
             System.getProperty("clinical.test.pg", "jdbc:postgresql://127.0.0.1:5432/");
     private static final String USER = System.getProperty("clinical.test.pg-user", "postgres");
-    static final String NAME = "clinical_test_" + runId() + "_"
+    static final String NAME = "clinical_test_" + TestRunId.ID + "_"
             + UUID.randomUUID().toString().replace("-", "").substring(0, 6);
 
     /** The run's one region, {@code default}, with small pools: tests handle one batch at a time. */
@@ -64,26 +60,5 @@ public final class TestDatabase {
         } catch (SQLException e) {
             System.err.println("could not drop test database " + NAME + ": " + e.getMessage());
         }
-    }
-
-    /** As platform's {@code TestRun.ID}: a hash of the host's name and process-id namespace, the pid, its start. */
-    private static String runId() {
-        ProcessHandle self = ProcessHandle.current();
-        long start = self.info().startInstant().map(Instant::getEpochSecond).orElse(0L);
-        return host() + "_" + self.pid() + "_" + start;
-    }
-
-    private static String host() {
-        String name;
-        try {
-            Path kernel = Path.of("/proc/sys/kernel/hostname");
-            Path pids = Path.of("/proc/self/ns/pid");
-            name = Files.isReadable(kernel)
-                    ? Files.readString(kernel).trim() + (Files.exists(pids) ? Files.readSymbolicLink(pids) : "")
-                    : InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            name = "localhost";
-        }
-        return "%06x".formatted(name.hashCode() & 0xffffff);
     }
 }
