@@ -28,7 +28,7 @@ public class TenantAccess {
         if (!Tenant.isValidId(tenantId) || !Caller.current().mayTouchTenant(tenantId)) {
             throw new UnknownTenantException(tenantId);
         }
-        return active.find(tenantId).orElseGet(() -> activateRegistered(tenantId));
+        return active.findReady(tenantId).orElseGet(() -> activateRegistered(tenantId));
     }
 
     private Tenant activateRegistered(String tenantId) {

@@ -55,7 +55,10 @@ public class TenantActivation {
         active.forget(tenant.id());
     }
 
-    /** Does nothing for a tenant already active on this node. */
+    /**
+     * Does nothing for a tenant already active on this node. Synchronized: a request that finds the tenant not
+     * ready yet (another thread is activating it) waits here until it is.
+     */
     public synchronized void activate(Tenant tenant) {
         if (active.find(tenant.id()).isPresent()) {
             return;
@@ -75,6 +78,7 @@ public class TenantActivation {
             undo(tenant, started, openedBefore);
             throw e;
         }
+        active.ready(tenant.id());
         log.info("Tenant {} active (region {}, schema {})", tenant.id(), tenant.region(), tenant.schema());
     }
 
