@@ -170,16 +170,18 @@ public final class PatientSearchQueries {
      * are collected by exact part and sorted: the answer index of the other words. When every word is common,
      * the patients are walked in result order and each is checked by its parts' primary key: matches are dense,
      * so a page fills after a few hundred rows. Answers the index of the word to collect by, or -1 to walk.
+     * A word's count is of its name-part rows, an upper bound of its patients (a patient whose two parts both
+     * match counts twice): cheap, and it only chooses the plan, never the answer.
      */
     private static int rarest(Read read, List<String[]> vocabularies) {
         int best = -1;
         long fewest = Long.MAX_VALUE;
         for (int i = 0; i < vocabularies.size(); i++) {
-            Long patients = read.jdbc().queryForObject(read.sql("select count(*) from (select 1 from"
+            Long parts = read.jdbc().queryForObject(read.sql("select count(*) from (select 1 from"
                     + " {patients}.patient_name_part where part = any(?::text[]) limit " + (COLLECT_AT_MOST + 1)
                     + ") x"), Long.class, (Object) vocabularies.get(i));
-            if (patients != null && patients < fewest) {
-                fewest = patients;
+            if (parts != null && parts < fewest) {
+                fewest = parts;
                 best = i;
             }
         }
