@@ -101,6 +101,39 @@ class AuditHistoryTest extends PlatformTest {
     }
 
     @Test
+    void with_accept_ndjson_every_matching_event_streams_one_json_object_per_line_as_the_pages_answer_it()
+            throws Exception {
+        String tenant = newTenant();
+        String facility = newFacility(tenant, "MAIN");
+        String patient = newPatient(tenant, "MRN-1");
+        String encounter = newEncounter(tenant, patient, facility, "AMB");
+        long head = post(tenant, "/encounters/" + encounter + "/discharge", "{\"at\": \"2025-03-02T10:00:00Z\"}")
+                .position();
+
+        for (String path : List.of("/audit/events", "/audit/events?type=PatientRegistered",
+                "/audit/patients/" + patient + "/events")) {
+            List<JsonNode> pages = all(tenant, path, head);
+            Api.Response streamed = api.get("/api/v1/" + tenant + path).token(AUDITOR)
+                    .header("Accept", "application/x-ndjson").header("X-Min-Position", Long.toString(head)).send();
+            assertThat(streamed.status()).as(streamed.toString()).isEqualTo(200);
+            assertThat(streamed.contentType()).startsWith("application/x-ndjson");
+            List<JsonNode> lines = new ArrayList<>();
+            for (String line : streamed.raw().body().split("\n")) {
+                lines.add(JSON.readTree(line));
+            }
+            assertThat(lines).as(path).isEqualTo(pages);
+        }
+        String after = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(Long.toString(head - 1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(api.get("/api/v1/" + tenant + "/audit/events?cursor=" + after).token(AUDITOR)
+                .header("Accept", "application/x-ndjson").send().raw().body().strip().split("\n")).hasSize(1);
+        assertProblem(api.get("/api/v1/" + tenant + "/audit/patients/" + java.util.UUID.randomUUID() + "/events")
+                .token(AUDITOR).header("Accept", "application/x-ndjson").send(), 404);
+        assertProblem(api.get("/api/v1/" + tenant + "/audit/events").token(CLINICIAN)
+                .header("Accept", "application/x-ndjson").send(), 403);
+    }
+
+    @Test
     void only_auditors_read_the_history_and_bad_parameters_and_unknown_patients_are_refused() {
         String tenant = newTenant();
         String patient = newPatient(tenant, "MRN-1");

@@ -1,7 +1,9 @@
 package org.clinical.projections.audit;
 
 import org.clinical.projections.readmodel.Read;
+import org.springframework.jdbc.core.ConnectionCallback;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -11,11 +13,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The reads of the event history: the tenant's stored events ({@code <tenant schema>.domain_event_entry}),
  * exactly as stored, in stream order; a patient's history through the "audit" read model's aggregates and
- * merges. Pages start after a position.
+ * merges. Pages start after a position; a stream hands over every matching event
+ * without holding them.
  */
 public final class AuditQueries {
 
@@ -41,6 +45,7 @@ public final class AuditQueries {
     /** The stored time's text form: text order is time order. */
     private static final DateTimeFormatter STORED_TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final int FETCH_SIZE = 500;
 
     private static final String COLUMNS = """
             select e.global_index, e.event_identifier, e.payload_type, e.payload_revision, e.type,
@@ -79,6 +84,40 @@ public final class AuditQueries {
 
     /** The tenant's events after {@code after} (a position; 0 from the first) kept by the filter, at most {@code limit}. */
     public static List<StoredEvent> events(Read read, Filter filter, long after, int limit) {
+        Query query = events(read, filter, after).limit(limit);
+        return read.jdbc().query(query.sql(), AuditQueries::event, query.args().toArray());
+    }
+
+    /** Every event {@link #events} keeps after {@code after}, handed to {@code sink} one at a time. */
+    public static void streamEvents(Read read, Filter filter, long after, Consumer<StoredEvent> sink) {
+        stream(read, events(read, filter, after), sink);
+    }
+
+    /**
+     * The events of the patient, of its encounters and observations, and of every patient merged into it (and
+     * theirs), in stream order, after {@code after}, at most {@code limit}.
+     */
+    public static List<StoredEvent> ofPatient(Read read, UUID patientId, long after, int limit) {
+        Query query = ofPatient(read, patientId, after).limit(limit);
+        return read.jdbc().query(query.sql(), AuditQueries::event, query.args().toArray());
+    }
+
+    /** Every event of the patient's history after {@code after}, handed to {@code sink} one at a time. */
+    public static void streamOfPatient(Read read, UUID patientId, long after, Consumer<StoredEvent> sink) {
+        stream(read, ofPatient(read, patientId, after), sink);
+    }
+
+    /** A SELECT with its arguments. */
+    private record Query(String sql, List<Object> args) {
+
+        Query limit(int limit) {
+            List<Object> limited = new ArrayList<>(args);
+            limited.add(limit);
+            return new Query(sql + "\nlimit ?", limited);
+        }
+    }
+
+    private static Query events(Read read, Filter filter, long after) {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder(COLUMNS).append("from ").append(read.tenant().schema())
                 .append(".domain_event_entry e\n").append(META).append("where e.global_index > ?");
@@ -103,18 +142,38 @@ public final class AuditQueries {
             sql.append(" and e.aggregate_identifier = ?");
             args.add(filter.aggregateId());
         }
-        sql.append("\norder by e.global_index\nlimit ?");
-        args.add(limit);
-        return read.jdbc().query(sql.toString(), AuditQueries::event, args.toArray());
+        return new Query(sql.append("\norder by e.global_index").toString(), args);
+    }
+
+    private static Query ofPatient(Read read, UUID patientId, long after) {
+        return new Query(read.sql(OF_PATIENT).formatted(read.tenant().schema()), List.of(patientId, after));
     }
 
     /**
-     * The events of the patient, of its encounters and observations, and of every patient merged into it (and
-     * theirs), in stream order, after {@code after}, at most {@code limit}.
+     * Runs the query in a read-only transaction of its own, the only way PostgreSQL sends rows by the fetch size
+     * instead of all at once; each round trip stays under the query pool's statement timeout.
      */
-    public static List<StoredEvent> ofPatient(Read read, UUID patientId, long after, int limit) {
-        String sql = read.sql(OF_PATIENT).formatted(read.tenant().schema()) + "limit ?";
-        return read.jdbc().query(sql, AuditQueries::event, patientId, after, limit);
+    private static void stream(Read read, Query query, Consumer<StoredEvent> sink) {
+        read.jdbc().execute((ConnectionCallback<Void>) con -> {
+            boolean autoCommit = con.getAutoCommit();
+            con.setAutoCommit(false);
+            try (PreparedStatement statement = con.prepareStatement(query.sql())) {
+                statement.setFetchSize(FETCH_SIZE);
+                statement.setQueryTimeout(read.jdbc().getQueryTimeout());
+                for (int i = 0; i < query.args().size(); i++) {
+                    statement.setObject(i + 1, query.args().get(i));
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(event(rs, 0));
+                    }
+                }
+            } finally {
+                con.rollback();
+                con.setAutoCommit(autoCommit);
+            }
+            return null;
+        });
     }
 
     private static StoredEvent event(ResultSet rs, int row) throws SQLException {

@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -202,6 +203,30 @@ class AuditQueriesTest {
         assertThat(mergedHistory).allSatisfy(e -> assertThat(e.aggregateId()).isIn(merged.toString(),
                 mergedEarlier.toString(), encounter.toString()));
         assertThat(AuditQueries.ofPatient(audit.read(), mergedEarlier.value(), 0, 100)).hasSize(2);
+    }
+
+    @Test
+    void a_stream_hands_over_every_event_the_pages_answer_in_the_same_order() {
+        PatientId patient = patient();
+        EncounterId encounter = new EncounterId(UUID.randomUUID());
+        audit.apply(registered(patient), registered(patient()));
+        for (int i = 0; i < 3; i++) {
+            audit.apply(started(new EncounterId(UUID.randomUUID()), patient));
+        }
+        audit.apply(started(encounter, patient), new PatientDischarged(encounter, patient, T1, "home"));
+        Filter encounters = new Filter(null, null, "EncounterStarted", null, null);
+
+        List<StoredEvent> streamed = new ArrayList<>();
+        AuditQueries.streamEvents(audit.read(), encounters, 0, streamed::add);
+        assertThat(streamed).hasSize(4).isEqualTo(AuditQueries.events(audit.read(), encounters, 0, 100));
+
+        List<StoredEvent> history = new ArrayList<>();
+        AuditQueries.streamOfPatient(audit.read(), patient.value(), 0, history::add);
+        assertThat(history).hasSize(6).isEqualTo(AuditQueries.ofPatient(audit.read(), patient.value(), 0, 100));
+
+        List<StoredEvent> rest = new ArrayList<>();
+        AuditQueries.streamOfPatient(audit.read(), patient.value(), history.get(3).position(), rest::add);
+        assertThat(rest).isEqualTo(history.subList(4, 6));
     }
 
     @Test
