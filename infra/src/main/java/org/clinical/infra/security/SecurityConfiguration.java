@@ -74,7 +74,7 @@ public class SecurityConfiguration {
      * The role rules, by path and for every HTTP method: a rule that names a method is followed by one for the
      * same path and any method, so {@code HEAD}, {@code OPTIONS} or an unmapped method never escape them. Reads
      * ({@code GET}, {@code HEAD}) of patient-level data are for clinicians, analysts and auditors; every other
-     * method there is a command (clinician). The facility list is read by admins, clinicians (to pick a facility
+     * method there is a command (clinician). The audit endpoints are for auditors. The facility list is read by admins, clinicians (to pick a facility
      * when admitting) and analysts (who group statistics by facility); registering one is for admins. Anything
      * else under {@code /api/v1} needs at least one known role. Actuator endpoints other than health need admin.
      */
@@ -92,6 +92,7 @@ public class SecurityConfiguration {
                 .requestMatchers("/api/v1/tenants", "/api/v1/tenants/**").hasRole(admin)
                 .requestMatchers("/api/v1/*/projections", "/api/v1/*/projections/**").hasRole(admin)
                 .requestMatchers("/api/v1/regions/**", "/api/v1/*/analytics/**").hasRole(analyst)
+                .requestMatchers("/api/v1/*/audit", "/api/v1/*/audit/**").hasRole(auditor)
                 .requestMatchers(HttpMethod.GET, "/api/v1/*/facilities").hasAnyRole(admin, clinician, analyst)
                 .requestMatchers(HttpMethod.HEAD, "/api/v1/*/facilities").hasAnyRole(admin, clinician, analyst)
                 .requestMatchers("/api/v1/*/facilities", "/api/v1/*/facilities/**").hasRole(admin)

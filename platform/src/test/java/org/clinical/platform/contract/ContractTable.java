@@ -31,12 +31,10 @@ final class ContractTable {
     private static final String DAYS = "?from=2025-01-01&to=2025-04-11";
 
     /**
-     * The contract's audit endpoints, not built yet (issue 9). {@link ContractCoverageTest} checks they are
+     * The contract's audit endpoints not built yet (issue 9). {@link ContractCoverageTest} checks they are
      * absent, so building one without moving it into {@link #ROWS} fails the build.
      */
     static final List<String> NOT_BUILT_YET = List.of(
-            "GET /api/v1/{tenant}/audit/events",
-            "GET /api/v1/{tenant}/audit/patients/{id}/events",
             "GET /api/v1/{tenant}/audit/patients/{id}",
             "GET /api/v1/{tenant}/audit/access-log",
             "GET /api/v1/{tenant}/audit/verify");
@@ -262,6 +260,34 @@ final class ContractTable {
                         return Request.read(t, "/api/v1/regions/default/analytics/encounters/daily?from=2025-01-01&to=2025-12-31");
                     }).pages(g -> new Listing(encountersOn101Days(g), "/api/v1/regions/default/analytics/encounters/daily"
                             + DAYS, 101)).build(),
+
+            // Audit (auditor): reads of the event store, X-Min-Position waits for the "audit" projection
+            row("GET", "/api/v1/{tenant}/audit/events", Kind.READ, Scope.TENANT, Set.of(AUDITOR), 200)
+                    .given(g -> {
+                        String t = g.tenant();
+                        g.patient(t);
+                        return Request.read(t, "/api/v1/" + t + "/audit/events");
+                    }).pages(g -> {
+                        String t = g.freshTenant();
+                        for (int i = 0; i < 101; i++) {
+                            g.patient(t);
+                        }
+                        return new Listing(t, "/api/v1/" + t + "/audit/events?type=PatientRegistered", 101);
+                    }).build(),
+            row("GET", "/api/v1/{tenant}/audit/patients/{id}/events", Kind.READ, Scope.TENANT, Set.of(AUDITOR), 200)
+                    .given(g -> {
+                        String t = g.tenant();
+                        String patient = g.patient(t);
+                        g.encounter(t, patient);
+                        return Request.read(t, "/api/v1/" + t + "/audit/patients/" + patient + "/events");
+                    }).pages(g -> {
+                        String t = g.freshTenant();
+                        String patient = g.patient(t);
+                        for (int i = 0; i < 100; i++) {
+                            g.encounter(t, patient);
+                        }
+                        return new Listing(t, "/api/v1/" + t + "/audit/patients/" + patient + "/events", 101);
+                    }).build(),
 
             // Projections (admin), and their dead letters (added by the platform)
             row("GET", "/api/v1/{tenant}/projections", Kind.READ, Scope.TENANT, Set.of(ADMIN), 200)

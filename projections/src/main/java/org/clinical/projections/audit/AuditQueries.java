@@ -1,0 +1,189 @@
+package org.clinical.projections.audit;
+
+import org.clinical.projections.readmodel.Read;
+import org.springframework.jdbc.core.ConnectionCallback;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The reads of the event history: the tenant's stored events ({@code <tenant schema>.domain_event_entry}),
+ * exactly as stored, in stream order; a patient's history through the "audit" read model's aggregates and
+ * merges. Pages start after a position; a stream hands over every matching event
+ * without holding them.
+ */
+public final class AuditQueries {
+
+    /**
+     * An event as stored: {@code recordedAt} the stored text (6 fraction digits), {@code payload} the stored JSON
+     * object's text, {@code actor}, {@code correlationId} and {@code causationId} from its metadata.
+     */
+    public record StoredEvent(long position, String eventId, String type, String revision, String aggregateType,
+                              String aggregateId, long sequence, String recordedAt, String actor,
+                              String correlationId, String causationId, String payload) {
+    }
+
+    /**
+     * What {@link #events} keeps; each part null when not asked.
+     *
+     * @param from first recording time, inclusive
+     * @param to   last recording time, inclusive
+     * @param type the event's contract name
+     */
+    public record Filter(Instant from, Instant to, String type, String actor, String aggregateId) {
+    }
+
+    /** The stored time's text form: text order is time order. */
+    private static final DateTimeFormatter STORED_TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final int FETCH_SIZE = 500;
+
+    private static final String COLUMNS = """
+            select e.global_index, e.event_identifier, e.payload_type, e.payload_revision, e.type,
+                   e.aggregate_identifier, e.sequence_number, e.time_stamp, m.meta ->> 'actor',
+                   m.meta ->> 'correlationId', m.meta ->> 'causationId', convert_from(e.payload, 'UTF8')
+            """;
+    private static final String META = """
+            cross join lateral (select convert_from(e.meta_data, 'UTF8')::jsonb as meta) m
+            """;
+    private static final String KNOWN_PATIENT = """
+            select exists (select 1 from {audit}.audit_subject where aggregate_id = ? and patient_id = ?)""";
+    /** The patient and, transitively, every patient merged into it; then their aggregates' events. */
+    private static final String OF_PATIENT = """
+            with recursive patients (patient_id) as (
+                select ?::uuid
+                union
+                select g.merged_id from {audit}.patient_merge g join patients p on g.survivor_id = p.patient_id
+            )
+            """ + COLUMNS + """
+            from patients p
+            join {audit}.audit_subject s on s.patient_id = p.patient_id
+            join %s.domain_event_entry e on e.aggregate_identifier = s.aggregate_id
+            """ + META + """
+            where e.global_index > ?
+            order by e.global_index
+            """;
+
+    private AuditQueries() {
+    }
+
+    /** Whether the patient was registered, as far as the read has seen. */
+    public static boolean knownPatient(Read read, UUID patientId) {
+        return Boolean.TRUE.equals(read.jdbc().queryForObject(read.sql(KNOWN_PATIENT), Boolean.class,
+                patientId.toString(), patientId));
+    }
+
+    /** The tenant's events after {@code after} (a position; 0 from the first) kept by the filter, at most {@code limit}. */
+    public static List<StoredEvent> events(Read read, Filter filter, long after, int limit) {
+        Query query = events(read, filter, after).limit(limit);
+        return read.jdbc().query(query.sql(), AuditQueries::event, query.args().toArray());
+    }
+
+    /** Every event {@link #events} keeps after {@code after}, handed to {@code sink} one at a time. */
+    public static void streamEvents(Read read, Filter filter, long after, Consumer<StoredEvent> sink) {
+        stream(read, events(read, filter, after), sink);
+    }
+
+    /**
+     * The events of the patient, of its encounters and observations, and of every patient merged into it (and
+     * theirs), in stream order, after {@code after}, at most {@code limit}.
+     */
+    public static List<StoredEvent> ofPatient(Read read, UUID patientId, long after, int limit) {
+        Query query = ofPatient(read, patientId, after).limit(limit);
+        return read.jdbc().query(query.sql(), AuditQueries::event, query.args().toArray());
+    }
+
+    /** Every event of the patient's history after {@code after}, handed to {@code sink} one at a time. */
+    public static void streamOfPatient(Read read, UUID patientId, long after, Consumer<StoredEvent> sink) {
+        stream(read, ofPatient(read, patientId, after), sink);
+    }
+
+    /** A SELECT with its arguments. */
+    private record Query(String sql, List<Object> args) {
+
+        Query limit(int limit) {
+            List<Object> limited = new ArrayList<>(args);
+            limited.add(limit);
+            return new Query(sql + "\nlimit ?", limited);
+        }
+    }
+
+    private static Query events(Read read, Filter filter, long after) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder(COLUMNS).append("from ").append(read.tenant().schema())
+                .append(".domain_event_entry e\n").append(META).append("where e.global_index > ?");
+        args.add(after);
+        if (filter.from() != null) {
+            sql.append(" and e.time_stamp >= ?");
+            args.add(STORED_TIME.format(ceilMicros(filter.from())));
+        }
+        if (filter.to() != null) {
+            sql.append(" and e.time_stamp <= ?");
+            args.add(STORED_TIME.format(filter.to().truncatedTo(ChronoUnit.MICROS)));
+        }
+        if (filter.type() != null) {
+            sql.append(" and e.payload_type = ?");
+            args.add(filter.type());
+        }
+        if (filter.actor() != null) {
+            sql.append(" and m.meta ->> 'actor' = ?");
+            args.add(filter.actor());
+        }
+        if (filter.aggregateId() != null) {
+            sql.append(" and e.aggregate_identifier = ?");
+            args.add(filter.aggregateId());
+        }
+        return new Query(sql.append("\norder by e.global_index").toString(), args);
+    }
+
+    private static Query ofPatient(Read read, UUID patientId, long after) {
+        return new Query(read.sql(OF_PATIENT).formatted(read.tenant().schema()), List.of(patientId, after));
+    }
+
+    /**
+     * Runs the query in a read-only transaction of its own, the only way PostgreSQL sends rows by the fetch size
+     * instead of all at once; each round trip stays under the query pool's statement timeout.
+     */
+    private static void stream(Read read, Query query, Consumer<StoredEvent> sink) {
+        read.jdbc().execute((ConnectionCallback<Void>) con -> {
+            boolean autoCommit = con.getAutoCommit();
+            con.setAutoCommit(false);
+            try (PreparedStatement statement = con.prepareStatement(query.sql())) {
+                statement.setFetchSize(FETCH_SIZE);
+                statement.setQueryTimeout(read.jdbc().getQueryTimeout());
+                for (int i = 0; i < query.args().size(); i++) {
+                    statement.setObject(i + 1, query.args().get(i));
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(event(rs, 0));
+                    }
+                }
+            } finally {
+                con.rollback();
+                con.setAutoCommit(autoCommit);
+            }
+            return null;
+        });
+    }
+
+    private static StoredEvent event(ResultSet rs, int row) throws SQLException {
+        return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                rs.getString(11), rs.getString(12));
+    }
+
+    private static Instant ceilMicros(Instant time) {
+        Instant micros = time.truncatedTo(ChronoUnit.MICROS);
+        return micros.equals(time) ? micros : micros.plus(1, ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,17 @@
+-- Read model of the projection "audit": what the tenant's event store cannot answer quickly for a patient's
+-- history. The events themselves are read from the store (domain_event_entry), never copied here.
+
+-- The patient each aggregate is about: a patient itself, an encounter or an observation its patient, from
+-- the aggregate's first event. A patient's history is the events of the aggregates mapped to it.
+create table audit_subject (
+    aggregate_id text primary key,
+    patient_id   uuid not null
+);
+create index audit_subject_patient on audit_subject (patient_id);
+
+-- Patients merged into another: their events stay theirs and appear in the survivor's history too.
+create table patient_merge (
+    merged_id   uuid primary key,
+    survivor_id uuid not null
+);
+create index patient_merge_survivor on patient_merge (survivor_id);
