@@ -74,8 +74,9 @@ public class SecurityConfiguration {
      * The role rules, by path and for every HTTP method: a rule that names a method is followed by one for the
      * same path and any method, so {@code HEAD}, {@code OPTIONS} or an unmapped method never escape them. Reads
      * ({@code GET}, {@code HEAD}) of patient-level data are for clinicians, analysts and auditors; every other
-     * method there is a command (clinician). The audit endpoints are for auditors. The facility list is read by admins, clinicians (to pick a facility
-     * when admitting) and analysts (who group statistics by facility); registering one is for admins. Anything
+     * method there is a command (clinician). The audit endpoints are for auditors. The facility list is read by
+     * admins, clinicians (to pick a facility when admitting) and analysts (who group statistics by facility);
+     * registering one is for admins. Anything
      * else under {@code /api/v1} needs at least one known role. Actuator endpoints other than health need admin.
      */
     private static void roleRules(
