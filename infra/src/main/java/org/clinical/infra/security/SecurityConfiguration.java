@@ -76,8 +76,8 @@ public class SecurityConfiguration {
      * ({@code GET}, {@code HEAD}) of patient-level data are for clinicians, analysts and auditors; every other
      * method there is a command (clinician). The audit endpoints are for auditors. The facility list is read by
      * admins, clinicians (to pick a facility when admitting) and analysts (who group statistics by facility);
-     * registering one is for admins. Anything
-     * else under {@code /api/v1} needs at least one known role. Actuator endpoints other than health need admin.
+     * registering one is for admins. Anything else under {@code /api/v1} needs at least one known role. Actuator
+     * endpoints other than health need admin.
      */
     private static void roleRules(
             AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry auth) {
