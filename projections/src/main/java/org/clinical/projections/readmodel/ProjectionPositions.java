@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 
 /**
  * How far each projection of each tenant has committed, as its tracking token, published after the commit of
@@ -77,29 +76,16 @@ public class ProjectionPositions {
     /** Waits until every one of the projections has reached the position; false when the time ran out. */
     public boolean await(Tenant tenant, Collection<String> projections, long position, Duration timeout)
             throws InterruptedException {
-        return awaitUntil(tenant, () -> reached(tenant, projections, position), timeout);
-    }
-
-    /**
-     * Waits until the projection's {@link #settled} position is at or past the position: for reads of the
-     * stream itself, which stop there. False when the time ran out (a gap below the position not filled yet).
-     */
-    public boolean awaitSettled(Tenant tenant, String projection, long position, Duration timeout)
-            throws InterruptedException {
-        return awaitUntil(tenant, () -> settled(tenant, projection) >= position, timeout);
-    }
-
-    private boolean awaitUntil(Tenant tenant, BooleanSupplier done, Duration timeout)
-            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Object monitor = monitor(tenant);
         synchronized (monitor) {
-            while (!done.getAsBoolean()) {
+            while (!reached(tenant, projections, position)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                monitor.wait(Math.max(1, Duration.ofNanos(left).toMillis()));
+                Duration wait = Duration.ofNanos(left);
+                monitor.wait(Math.max(1, wait.toMillis()));
             }
             return true;
         }

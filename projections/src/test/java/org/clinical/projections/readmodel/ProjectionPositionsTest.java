@@ -4,12 +4,9 @@ import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.clinical.infra.tenant.Tenant;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,23 +31,5 @@ class ProjectionPositionsTest {
         assertThat(positions.settled(tenant, "audit")).isEqualTo(36);
         assertThat(positions.reached(tenant, List.of("audit"), 38)).isTrue();
         assertThat(positions.reached(tenant, List.of("audit"), 39)).isFalse();
-    }
-
-    @Test
-    void a_read_of_the_stream_waits_for_the_settled_position_not_only_for_the_position() throws Exception {
-        positions.advance(tenant, "audit", GapAwareTrackingToken.newInstance(41, Set.of(37L)));
-        assertThat(positions.await(tenant, List.of("audit"), 40, Duration.ZERO)).isTrue();
-        assertThat(positions.awaitSettled(tenant, "audit", 40, Duration.ZERO)).isFalse();
-
-        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return positions.awaitSettled(tenant, "audit", 40, Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        positions.advance(tenant, "audit", GapAwareTrackingToken.newInstance(41, Set.of()));
-
-        assertThat(waiting.get(10, TimeUnit.SECONDS)).isTrue();
     }
 }

@@ -85,7 +85,7 @@ public class AuditController {
         Filter filter = filter(from, to, type, actor, aggregateId);
         int size = Page.limit(limit);
         long after = after(cursor);
-        Read read = readModels.readStream(tenant, request.getHeader(ReadModels.MIN_POSITION), AuditProjection.NAME);
+        Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), AuditProjection.NAME);
         return page(AuditQueries.events(read, filter, window(read, after), size + 1), size);
     }
 
@@ -100,7 +100,7 @@ public class AuditController {
                                      HttpServletRequest request) {
         int size = Page.limit(limit);
         long after = after(cursor);
-        Read read = readModels.readStream(tenant, request.getHeader(ReadModels.MIN_POSITION), AuditProjection.NAME);
+        Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), AuditProjection.NAME);
         if (!AuditQueries.knownPatient(read, patientId)) {
             throw new NotFoundException("No patient " + patientId);
         }
@@ -122,7 +122,7 @@ public class AuditController {
             HttpServletRequest request) {
         Filter filter = filter(from, to, type, actor, aggregateId);
         long after = after(cursor);
-        Read read = readModels.readStream(tenant, request.getHeader(ReadModels.MIN_POSITION), AuditProjection.NAME);
+        Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), AuditProjection.NAME);
         return ndjson(out -> AuditQueries.streamEvents(read, filter, window(read, after), line(out)));
     }
 
@@ -136,7 +136,7 @@ public class AuditController {
                                                                  String cursor,
                                                                  HttpServletRequest request) {
         long after = after(cursor);
-        Read read = readModels.readStream(tenant, request.getHeader(ReadModels.MIN_POSITION), AuditProjection.NAME);
+        Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), AuditProjection.NAME);
         if (!AuditQueries.knownPatient(read, patientId)) {
             throw new NotFoundException("No patient " + patientId);
         }

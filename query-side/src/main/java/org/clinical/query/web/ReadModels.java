@@ -56,28 +56,6 @@ public class ReadModels {
         return new Read(tenant, regions.region(tenant.region()).queryJdbc(), schemas);
     }
 
-    /**
-     * A read of the tenant's stored events themselves, which stops at the projection's settled position (see
-     * {@link ProjectionPositions#settled}): {@code X-Min-Position} waits until that position reached it, so the
-     * answer holds the client's own events.
-     */
-    public Read readStream(String tenantId, String minPosition, String projection) {
-        Read read = read(tenantId, null, projection);
-        if (minPosition == null || minPosition.isBlank()) {
-            return read;
-        }
-        long position = StoredPosition.parse(minPosition);
-        try {
-            if (!positions.awaitSettled(read.tenant(), projection, position, wait)) {
-                throw new ProjectionsBehindException("The read models", position);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProjectionsBehindException("The read models", position);
-        }
-        return read;
-    }
-
     private void awaitPosition(Tenant tenant, String header, List<String> projections) {
         if (header == null || header.isBlank()) {
             return;
