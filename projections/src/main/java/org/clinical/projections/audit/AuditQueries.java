@@ -69,18 +69,11 @@ public final class AuditQueries {
             join {audit}.audit_subject s on s.patient_id = p.patient_id
             join %s.domain_event_entry e on e.aggregate_identifier = s.aggregate_id
             """ + META + """
-            where e.global_index > ? and e.global_index <= ?
+            where e.global_index > ?
             order by e.global_index
             """;
 
     private AuditQueries() {
-    }
-
-    /**
-     * The positions a read covers: after {@code after} (a cursor's position; 0 from the first) up to and with
-     * {@code through}, the audit projection's settled position, below which no event can still commit late.
-     */
-    public record Window(long after, long through) {
     }
 
     /** Whether the patient was registered, as far as the read has seen. */
@@ -89,29 +82,29 @@ public final class AuditQueries {
                 patientId.toString(), patientId));
     }
 
-    /** The tenant's events in the window kept by the filter, at most {@code limit}. */
-    public static List<StoredEvent> events(Read read, Filter filter, Window window, int limit) {
-        Query query = events(read, filter, window).limit(limit);
+    /** The tenant's events after {@code after} (a position; 0 from the first) kept by the filter, at most {@code limit}. */
+    public static List<StoredEvent> events(Read read, Filter filter, long after, int limit) {
+        Query query = events(read, filter, after).limit(limit);
         return read.jdbc().query(query.sql(), AuditQueries::event, query.args().toArray());
     }
 
-    /** Every event {@link #events} keeps in the window, handed to {@code sink} one at a time. */
-    public static void streamEvents(Read read, Filter filter, Window window, Consumer<StoredEvent> sink) {
-        stream(read, events(read, filter, window), sink);
+    /** Every event {@link #events} keeps after {@code after}, handed to {@code sink} one at a time. */
+    public static void streamEvents(Read read, Filter filter, long after, Consumer<StoredEvent> sink) {
+        stream(read, events(read, filter, after), sink);
     }
 
     /**
      * The events of the patient, of its encounters and observations, and of every patient merged into it (and
-     * theirs), in stream order, in the window, at most {@code limit}.
+     * theirs), in stream order, after {@code after}, at most {@code limit}.
      */
-    public static List<StoredEvent> ofPatient(Read read, UUID patientId, Window window, int limit) {
-        Query query = ofPatient(read, patientId, window).limit(limit);
+    public static List<StoredEvent> ofPatient(Read read, UUID patientId, long after, int limit) {
+        Query query = ofPatient(read, patientId, after).limit(limit);
         return read.jdbc().query(query.sql(), AuditQueries::event, query.args().toArray());
     }
 
-    /** Every event of the patient's history in the window, handed to {@code sink} one at a time. */
-    public static void streamOfPatient(Read read, UUID patientId, Window window, Consumer<StoredEvent> sink) {
-        stream(read, ofPatient(read, patientId, window), sink);
+    /** Every event of the patient's history after {@code after}, handed to {@code sink} one at a time. */
+    public static void streamOfPatient(Read read, UUID patientId, long after, Consumer<StoredEvent> sink) {
+        stream(read, ofPatient(read, patientId, after), sink);
     }
 
     /** A SELECT with its arguments. */
@@ -124,13 +117,11 @@ public final class AuditQueries {
         }
     }
 
-    private static Query events(Read read, Filter filter, Window window) {
+    private static Query events(Read read, Filter filter, long after) {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder(COLUMNS).append("from ").append(read.tenant().schema())
-                .append(".domain_event_entry e\n").append(META)
-                .append("where e.global_index > ? and e.global_index <= ?");
-        args.add(window.after());
-        args.add(window.through());
+                .append(".domain_event_entry e\n").append(META).append("where e.global_index > ?");
+        args.add(after);
         if (filter.from() != null) {
             sql.append(" and e.time_stamp >= ?");
             args.add(STORED_TIME.format(ceilMicros(filter.from())));
@@ -154,9 +145,8 @@ public final class AuditQueries {
         return new Query(sql.append("\norder by e.global_index").toString(), args);
     }
 
-    private static Query ofPatient(Read read, UUID patientId, Window window) {
-        return new Query(read.sql(OF_PATIENT).formatted(read.tenant().schema()),
-                List.of(patientId, window.after(), window.through()));
+    private static Query ofPatient(Read read, UUID patientId, long after) {
+        return new Query(read.sql(OF_PATIENT).formatted(read.tenant().schema()), List.of(patientId, after));
     }
 
     /**

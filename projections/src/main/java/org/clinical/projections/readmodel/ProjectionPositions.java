@@ -56,19 +56,6 @@ public class ProjectionPositions {
         return token == null ? -1 : token.position().orElse(-1);
     }
 
-    /**
-     * The highest position up to which the projection has seen every event that will ever be stored: its
-     * position, or just before its oldest gap (a position that may still commit late, until Axon's gap timeout
-     * gives it up). A read of the stream itself capped there never skips an event that commits later.
-     */
-    public long settled(Tenant tenant, String projection) {
-        TrackingToken token = token(tenant, projection);
-        if (token instanceof GapAwareTrackingToken gapAware && !gapAware.getGaps().isEmpty()) {
-            return gapAware.getGaps().first() - 1;
-        }
-        return token == null ? -1 : token.position().orElse(-1);
-    }
-
     public boolean reached(Tenant tenant, Collection<String> projections, long position) {
         return projections.stream().allMatch(p -> covers(token(tenant, p), position));
     }

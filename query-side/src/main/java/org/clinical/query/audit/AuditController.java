@@ -13,7 +13,6 @@ import org.clinical.projections.audit.AuditProjection;
 import org.clinical.projections.audit.AuditQueries;
 import org.clinical.projections.audit.AuditQueries.Filter;
 import org.clinical.projections.audit.AuditQueries.StoredEvent;
-import org.clinical.projections.audit.AuditQueries.Window;
 import org.clinical.projections.readmodel.Read;
 import org.clinical.query.web.QueryParameters;
 import org.clinical.query.web.ReadModels;
@@ -86,7 +85,7 @@ public class AuditController {
         int size = Page.limit(limit);
         long after = after(cursor);
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), AuditProjection.NAME);
-        return page(AuditQueries.events(read, filter, window(read, after), size + 1), size);
+        return page(AuditQueries.events(read, filter, after, size + 1), size);
     }
 
     @GetMapping("/api/v1/{tenant}/audit/patients/{patientId}/events")
@@ -104,7 +103,7 @@ public class AuditController {
         if (!AuditQueries.knownPatient(read, patientId)) {
             throw new NotFoundException("No patient " + patientId);
         }
-        return page(AuditQueries.ofPatient(read, patientId, window(read, after), size + 1), size);
+        return page(AuditQueries.ofPatient(read, patientId, after, size + 1), size);
     }
 
     @GetMapping(path = "/api/v1/{tenant}/audit/events", produces = NDJSON)
@@ -123,7 +122,7 @@ public class AuditController {
         Filter filter = filter(from, to, type, actor, aggregateId);
         long after = after(cursor);
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), AuditProjection.NAME);
-        return ndjson(out -> AuditQueries.streamEvents(read, filter, window(read, after), line(out)));
+        return ndjson(out -> AuditQueries.streamEvents(read, filter, after, line(out)));
     }
 
     @GetMapping(path = "/api/v1/{tenant}/audit/patients/{patientId}/events", produces = NDJSON)
@@ -140,7 +139,7 @@ public class AuditController {
         if (!AuditQueries.knownPatient(read, patientId)) {
             throw new NotFoundException("No patient " + patientId);
         }
-        return ndjson(out -> AuditQueries.streamOfPatient(read, patientId, window(read, after), line(out)));
+        return ndjson(out -> AuditQueries.streamOfPatient(read, patientId, after, line(out)));
     }
 
     private static ResponseEntity<StreamingResponseBody> ndjson(StreamingResponseBody body) {
@@ -166,14 +165,6 @@ public class AuditController {
 
     private static Page<EventView> page(List<StoredEvent> rows, int size) {
         return Page.of(rows.stream().map(EventView::of).toList(), size, e -> Cursor.after(e.position()));
-    }
-
-    /**
-     * The read covers the stream up to the audit projection's settled position: an event that commits late
-     * (its position lower than one already committed) is never skipped by a client paging past it.
-     */
-    private Window window(Read read, long after) {
-        return new Window(after, readModels.settled(read, AuditProjection.NAME));
     }
 
     private static long after(String cursor) {

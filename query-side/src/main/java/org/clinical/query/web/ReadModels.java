@@ -71,11 +71,6 @@ public class ReadModels {
         }
     }
 
-    /** See {@link ProjectionPositions#settled}: where a read of the tenant's stream itself must stop. */
-    public long settled(Read read, String projection) {
-        return positions.settled(read.tenant(), projection);
-    }
-
     /**
      * 404 for a patient the tenant's patients read model does not know at the read's position: the lists of a
      * patient's records answer from read models only, like every read (a client that just registered the
