@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.clinical.platform.support.Api;
 import org.clinical.platform.support.PlatformTest;
 import org.clinical.platform.support.TestDatabase;
+import org.clinical.platform.support.Tokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -12,6 +13,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 
@@ -20,10 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Names and values a clinician sent never reach the platform's log, whatever happens to them: accepted,
  * refused by a rule, refused at the edge (Jackson and Bean Validation quote what they refuse), or stored and
- * then refused by a read model (the driver's error and Axon's warning). The whole log of the run is scanned.
+ * then refused by a read model (the driver's error and Axon's warning), nor what reads answered or were asked:
+ * the audit history and its stream, search by name, refused parameters. The whole log of the run is scanned.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class PhiStaysOutOfLogsTest extends PlatformTest {
+
+    private static final String AUDITOR = Tokens.token("auditor-phi", List.of("auditor"), List.of("*"));
 
     @Test
     void names_and_values_sent_by_clients_never_reach_the_log(CapturedOutput log) throws Exception {
@@ -78,10 +83,39 @@ class PhiStaysOutOfLogsTest extends PlatformTest {
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
         awaitDeadLetter(tenant);
+        readAsAuditorAndClinician(tenant, patient, marker);
 
         assertThat(log.getAll()).as("the capture holds the processor's warning of the failed batch")
                 .contains("Aborting Work Package");
         assertThat(log.getAll()).as("the log of the run").doesNotContain(marker);
+    }
+
+    /**
+     * The reads that answer the marker back (the audit history and its stream hold the stored payloads, search
+     * finds the name) and reads whose parameters carry it, accepted or refused: the answers may hold it, the log
+     * may not.
+     */
+    private void readAsAuditorAndClinician(String tenant, String patient, String marker) {
+        String base = "/api/v1/" + tenant;
+        String history = base + "/audit/patients/" + patient + "/events";
+        Api.Response events = api.get(base + "/audit/events").token(AUDITOR).send();
+        assertThat(events.status()).as(events.toString()).isEqualTo(200);
+        assertThat(events.raw().body()).as("the history answers what was stored").contains(marker);
+        assertThat(api.get(history).token(AUDITOR).send().raw().body()).contains(marker);
+        for (String path : new String[]{base + "/audit/events", history}) {
+            Api.Response streamed = api.get(path).token(AUDITOR).header("Accept", "application/x-ndjson").send();
+            assertThat(streamed.status()).as(streamed.toString()).isEqualTo(200);
+            assertThat(streamed.raw().body()).contains(marker);
+        }
+        Api.Response found = api.get(base + "/patients?name=" + marker).token(CLINICIAN).send();
+        assertThat(found.status()).as(found.toString()).isEqualTo(200);
+        assertThat(api.get(base + "/audit/events?actor=" + marker + "&type=" + marker).token(AUDITOR).send()
+                .body().get("items")).isEmpty();
+        for (String refused : new String[]{"/audit/events?from=" + marker, "/audit/events?cursor=" + marker,
+                "/patients/" + marker, "/audit/patients/" + marker + "/events"}) {
+            int status = api.get(base + refused).token(AUDITOR).send().status();
+            assertThat(status).as(refused).isBetween(400, 404);
+        }
     }
 
     private void awaitDeadLetter(String tenant) throws InterruptedException {
