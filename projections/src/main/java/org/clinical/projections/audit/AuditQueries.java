@@ -43,7 +43,7 @@ public final class AuditQueries {
     }
 
     /** The stored time's text form: text order is time order. */
-    private static final DateTimeFormatter STORED_TIME =
+    static final DateTimeFormatter STORED_TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final int FETCH_SIZE = 500;
 
