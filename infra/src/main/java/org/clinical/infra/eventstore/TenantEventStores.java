@@ -36,7 +36,7 @@ public class TenantEventStores implements TenantEventSegmentFactory, AutoCloseab
      * {@link Regions#IDLE_IN_TRANSACTION_TIMEOUT}); a command's statements take milliseconds, so only a
      * transaction stalled near those limits several times over outlives ten minutes. See docs/read-side.md.
      */
-    static final Duration GAP_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration GAP_TIMEOUT = Duration.ofMinutes(10);
 
     /**
      * Gaps further below the newest event than this are given up whatever their age (Axon's default, 10,000,

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -43,7 +44,7 @@ public final class AuditQueries {
     }
 
     /** The stored time's text form: text order is time order. */
-    private static final DateTimeFormatter STORED_TIME =
+    static final DateTimeFormatter STORED_TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final int FETCH_SIZE = 500;
 
@@ -74,6 +75,23 @@ public final class AuditQueries {
             """;
 
     private AuditQueries() {
+    }
+
+    /** The newest position of the tenant's stream, -1 before its first event. */
+    public static long head(Read read) {
+        Long head = read.jdbc().queryForObject("select max(global_index) from " + read.tenant().schema()
+                + ".domain_event_entry", Long.class);
+        return head == null ? -1 : head;
+    }
+
+    /** Those of the positions that hold a committed event now. */
+    public static List<Long> committed(Read read, Collection<Long> positions) {
+        if (positions.isEmpty()) {
+            return List.of();
+        }
+        return read.jdbc().queryForList("select global_index from " + read.tenant().schema()
+                        + ".domain_event_entry where global_index = any(?) order by global_index", Long.class,
+                (Object) positions.toArray(Long[]::new));
     }
 
     /** Whether the patient was registered, as far as the read has seen. */

@@ -12,6 +12,8 @@ import org.clinical.infra.tenant.Tenant;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -54,6 +56,15 @@ public class ProjectionPositions {
     public long position(Tenant tenant, String projection) {
         TrackingToken token = token(tenant, projection);
         return token == null ? -1 : token.position().orElse(-1);
+    }
+
+    /**
+     * The positions below the projection's last one that it has not handled: the gaps of its token (positions
+     * still uncommitted, or rolled back, when it read past them); empty when it has none.
+     */
+    public SortedSet<Long> gaps(Tenant tenant, String projection) {
+        return token(tenant, projection) instanceof GapAwareTrackingToken gapAware ? gapAware.getGaps()
+                : new TreeSet<>();
     }
 
     public boolean reached(Tenant tenant, Collection<String> projections, long position) {
