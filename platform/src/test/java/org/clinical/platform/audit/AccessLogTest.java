@@ -73,7 +73,9 @@ class AccessLogTest extends PlatformTest {
                 new String[]{p + ada + "/observations?code=8867-4", "GET /api/v1/{tenant}/patients/{patientId}/observations",
                         CLINICIAN, "dr-house"},
                 new String[]{"/api/v1/" + tenant + "/audit/patients/" + ada + "/events",
-                        "GET /api/v1/{tenant}/audit/patients/{patientId}/events", AUDITOR, "auditor-aud"});
+                        "GET /api/v1/{tenant}/audit/patients/{patientId}/events", AUDITOR, "auditor-aud"},
+                new String[]{"/api/v1/" + tenant + "/audit/patients/" + ada + "?asOf=" + Instant.now().plusSeconds(1),
+                        "GET /api/v1/{tenant}/audit/patients/{id}", AUDITOR, "auditor-aud"});
         Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
         List<String> correlationIds = new ArrayList<>();
         for (String[] read : reads) {

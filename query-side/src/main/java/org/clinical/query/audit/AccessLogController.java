@@ -59,7 +59,7 @@ public class AccessLogController {
     @GetMapping("/api/v1/{tenant}/audit/access-log")
     @Operation(summary = "Who read which patient's data, when, through which endpoint; cursor-paginated",
             description = "Role auditor. Every answered read of patient-level data (summary, search results, encounters,"
-                    + " observations, latest vitals, the audit history of a patient) made one entry per patient"
+                    + " observations, latest vitals, the audit history and chart as of an instant of a patient) made one entry per patient"
                     + " before it was answered; refused or failed reads (400, 403, 404, 503) made none. Oldest first"
                     + " by readAt then id; `from`/`to` are inclusive instants. An entry commits within about"
                     + " clinical.audit.access-log.max-wait (2 s) after its readAt: a client following the log"
