@@ -428,6 +428,13 @@ class ContractMatrixTest extends PlatformTest implements Given {
     }
 
     @Override
+    public void read(String path) {
+        caughtUp(path.split("/")[3]);
+        Api.Response read = api.get(path).token(CLINICIAN).send();
+        assertThat(read.status()).as("%s: %s", path, read).isEqualTo(200);
+    }
+
+    @Override
     public String facilityCode() {
         return "F" + MRNS.incrementAndGet();
     }

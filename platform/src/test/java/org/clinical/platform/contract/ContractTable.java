@@ -35,7 +35,6 @@ final class ContractTable {
      * absent, so building one without moving it into {@link #ROWS} fails the build.
      */
     static final List<String> NOT_BUILT_YET = List.of(
-            "GET /api/v1/{tenant}/audit/access-log",
             "GET /api/v1/{tenant}/audit/verify");
 
     static final List<Endpoint> ROWS = List.of(
@@ -295,6 +294,20 @@ final class ContractTable {
                         g.encounter(t, patient);
                         return Request.read(t, "/api/v1/" + t + "/audit/patients/" + patient + "?asOf="
                                 + java.time.Instant.now().plusSeconds(1));
+                    }).build(),
+            // the PHI access log: entries are written by the reads of patient-level data, before they answer
+            row("GET", "/api/v1/{tenant}/audit/access-log", Kind.READ, Scope.TENANT, Set.of(AUDITOR), 200)
+                    .given(g -> {
+                        String t = g.tenant();
+                        g.read("/api/v1/" + t + "/patients/" + g.patient(t));
+                        return Request.read(t, "/api/v1/" + t + "/audit/access-log");
+                    }).pages(g -> {
+                        String t = g.freshTenant();
+                        String patient = g.patient(t);
+                        for (int i = 0; i < 101; i++) {
+                            g.read("/api/v1/" + t + "/patients/" + patient);
+                        }
+                        return new Listing(t, "/api/v1/" + t + "/audit/access-log?patientId=" + patient, 101);
                     }).build(),
 
             // Projections (admin), and their dead letters (added by the platform)

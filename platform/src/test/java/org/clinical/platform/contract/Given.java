@@ -29,6 +29,9 @@ interface Given {
     /** Sends the request body as the clinician; answers the new version of the record, from the answer. */
     long change(String path, String body);
 
+    /** Sends a GET as the clinician and expects 200 (a read the access log records). */
+    void read(String path);
+
     /** A unique MRN. */
     String mrn();
 

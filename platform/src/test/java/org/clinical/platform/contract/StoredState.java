@@ -13,8 +13,8 @@ import java.util.TreeMap;
 /**
  * Everything stored for one tenant, to compare before and after a rejected request: the content (not only the
  * row count) of every table of its schema (event store, command-side tables, dead letters, idempotency keys),
- * of every read-model generation and of its analytics views' schema, the tenant directory's row for it, and
- * every Redis key of the tenant with its value. A tenant that does not exist has an empty state.
+ * of every read-model generation and of its analytics views' schema, the tenant directory's row for it, its
+ * entries in the PHI access log, and every Redis key of the tenant with its value. A tenant that does not exist has an empty state.
  */
 final class StoredState {
 
@@ -52,6 +52,11 @@ final class StoredState {
                         + row[1] + " = '" + tenant + "'")) {
                     state.put("clinical_platform." + row[0], rs.next() ? rs.getString(1) : "absent");
                 }
+            }
+            try (var rs = st.executeQuery("select count(*) || ' rows, md5 ' || md5(coalesce(string_agg(x::text, E'\\n'"
+                    + " order by x.id), '')) from clinical_platform.access_log x where tenant_id = '" + tenant + "'")) {
+                rs.next();
+                state.put("clinical_platform.access_log", rs.getString(1));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

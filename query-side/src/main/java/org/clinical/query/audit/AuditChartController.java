@@ -60,9 +60,11 @@ public class AuditChartController {
     private final PatientChartAsOf charts;
     private final Clock clock;
     private final Duration wait;
+    private final AccessLog accessLog;
 
     public AuditChartController(ReadModels readModels, ProjectionPositions positions, PatientChartAsOf charts,
-                                Clock clock, ClinicalProperties properties) {
+                                Clock clock, ClinicalProperties properties, AccessLog accessLog) {
+        this.accessLog = accessLog;
         this.readModels = readModels;
         this.positions = positions;
         this.charts = charts;
@@ -137,6 +139,7 @@ public class AuditChartController {
         Chart chart = charts.chart(read, patientId, by, effective).orElseThrow(() -> new NotFoundException(
                 "no event of patient " + patientId + " was recorded by " + by));
         boolean provisional = by.isAfter(now.minus(SETTLED_AFTER));
+        accessLog.record(request, read.tenant(), patientId);
         return ResponseEntity.ok().cacheControl(CacheControl.noCache().cachePrivate())
                 .body(ChartView.of(chart, by, effective, provisional));
     }

@@ -45,10 +45,12 @@ public class AuditController {
 
     private final ReadModels readModels;
     private final ObjectMapper json;
+    private final AccessLog accessLog;
 
-    public AuditController(ReadModels readModels, ObjectMapper json) {
+    public AuditController(ReadModels readModels, ObjectMapper json, AccessLog accessLog) {
         this.readModels = readModels;
         this.json = json;
+        this.accessLog = accessLog;
     }
 
     /** An event as the contract answers it; {@code payload} is the stored JSON object itself. */
@@ -103,7 +105,9 @@ public class AuditController {
         if (!AuditQueries.knownPatient(read, patientId)) {
             throw new NotFoundException("No patient " + patientId);
         }
-        return page(AuditQueries.ofPatient(read, patientId, after, size + 1), size);
+        Page<EventView> page = page(AuditQueries.ofPatient(read, patientId, after, size + 1), size);
+        accessLog.record(request, read.tenant(), patientId);
+        return page;
     }
 
     @GetMapping(path = "/api/v1/{tenant}/audit/events", produces = NDJSON)
@@ -139,6 +143,7 @@ public class AuditController {
         if (!AuditQueries.knownPatient(read, patientId)) {
             throw new NotFoundException("No patient " + patientId);
         }
+        accessLog.record(request, read.tenant(), patientId);
         return ndjson(out -> AuditQueries.streamOfPatient(read, patientId, after, line(out)));
     }
 

@@ -17,6 +17,7 @@ import org.clinical.projections.encounter.EncounterProjection;
 import org.clinical.projections.encounter.EncounterQueries;
 import org.clinical.projections.encounter.EncounterQueries.Encounter;
 import org.clinical.projections.readmodel.Read;
+import org.clinical.query.audit.AccessLog;
 import org.clinical.query.web.ReadModels;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -39,10 +40,12 @@ public class EncounterReadsController {
 
     private final ReadModels readModels;
     private final ObjectMapper json;
+    private final AccessLog accessLog;
 
-    public EncounterReadsController(ReadModels readModels, ObjectMapper json) {
+    public EncounterReadsController(ReadModels readModels, ObjectMapper json, AccessLog accessLog) {
         this.readModels = readModels;
         this.json = json;
+        this.accessLog = accessLog;
     }
 
     @Schema(description = "Where the patient was during the encounter; `to` is null while they are still there")
@@ -92,6 +95,7 @@ public class EncounterReadsController {
                 after.encounterId(), size + 1), size, e -> Cursor.after(e.startedAt(), e.encounterId()));
         Map<UUID, List<EncounterQueries.LocationStay>> stays = EncounterQueries.locations(read,
                 page.items().stream().map(Encounter::encounterId).toList());
+        accessLog.record(request, read.tenant(), patientId);
         return new Page<>(page.items().stream().map(e -> view(e, stays.getOrDefault(e.encounterId(), List.of())))
                 .toList(), page.nextCursor());
     }

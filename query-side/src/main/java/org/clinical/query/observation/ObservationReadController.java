@@ -12,6 +12,7 @@ import org.clinical.projections.observation.ObservationQueries.After;
 import org.clinical.projections.observation.ObservationQueries.Filter;
 import org.clinical.projections.observation.ObservationQueries.Observation;
 import org.clinical.projections.readmodel.Read;
+import org.clinical.query.audit.AccessLog;
 import org.clinical.query.web.QueryParameters;
 import org.clinical.query.web.QueryParameters.CodeFilter;
 import org.clinical.query.web.ReadModels;
@@ -31,9 +32,11 @@ import java.util.UUID;
 public class ObservationReadController {
 
     private final ReadModels readModels;
+    private final AccessLog accessLog;
 
-    public ObservationReadController(ReadModels readModels) {
+    public ObservationReadController(ReadModels readModels, AccessLog accessLog) {
         this.readModels = readModels;
+        this.accessLog = accessLog;
     }
 
     public record CodeView(String system, String code, String display) {
@@ -80,6 +83,7 @@ public class ObservationReadController {
                 : new Filter(codeFilter.system(), codeFilter.code(), fromAt, toAt);
         List<ObservationView> rows = ObservationQueries.ofPatient(read, patientId, filter, after, size + 1).stream()
                 .map(ObservationReadController::view).toList();
+        accessLog.record(request, read.tenant(), patientId);
         return Page.of(rows, size, v -> Cursor.after(v.effectiveAt(), v.observationId()));
     }
 

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.clinical.infra.web.NotFoundException;
 import org.clinical.infra.web.Page;
 import org.clinical.infra.web.RecordVersion;
+import org.clinical.query.audit.AccessLog;
 import org.clinical.query.cache.PatientCache;
 import org.clinical.query.patient.PatientSummary.Found;
 import org.clinical.query.patient.PatientSummary.LatestVitals;
@@ -35,12 +36,15 @@ public class PatientReadController {
     private final PatientReads reads;
     private final PatientSearch search;
     private final PatientCache cache;
+    private final AccessLog accessLog;
 
-    public PatientReadController(ReadModels readModels, PatientReads reads, PatientSearch search, PatientCache cache) {
+    public PatientReadController(ReadModels readModels, PatientReads reads, PatientSearch search, PatientCache cache,
+                                 AccessLog accessLog) {
         this.readModels = readModels;
         this.reads = reads;
         this.search = search;
         this.cache = cache;
+        this.accessLog = accessLog;
     }
 
     @GetMapping("/{id}")
@@ -60,6 +64,7 @@ public class PatientReadController {
         if (summary == null) {
             throw unknown(id);
         }
+        accessLog.record(request, read.tenant(), patientId);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
                 .eTag(RecordVersion.of(summary.version()).etag())
                 .cacheControl(CacheControl.noCache().cachePrivate()).body(summary.json());
@@ -78,6 +83,7 @@ public class PatientReadController {
         if (vitals == null) {
             throw unknown(id);
         }
+        accessLog.record(request, read.tenant(), patientId);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(vitals.json());
     }
 
@@ -94,7 +100,9 @@ public class PatientReadController {
                               @RequestParam(name = "cursor", required = false) String cursor,
                               HttpServletRequest request) {
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), "patients");
-        return search.search(read, new PatientSearch.Criteria(name, mrn, birthDate, limit, cursor));
+        Page<Found> found = search.search(read, new PatientSearch.Criteria(name, mrn, birthDate, limit, cursor));
+        accessLog.record(request, read.tenant(), found.items().stream().map(Found::patientId).toList());
+        return found;
     }
 
     private static UUID patientId(String id) {

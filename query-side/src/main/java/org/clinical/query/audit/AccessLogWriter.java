@@ -1,0 +1,265 @@
+package org.clinical.query.audit;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Group commit of one region's access-log entries: reads queue their entries (bounded), a few writer threads
+ * each take everything queued (up to a batch), insert it in one multi-row statement on a connection of their
+ * own and commit once; each read's future completes only after that commit returned, so a read is answered
+ * only once its entries are durable (PostgreSQL's {@code synchronous_commit} is set on for these connections).
+ * No artificial delay: a batch is whatever arrived while the previous commit ran, and with several writers a
+ * new batch starts while another commits.
+ *
+ * <p>A missing month partition is created on the spot and the batch written again, so no entry is lost to the
+ * partition job being late. A batch refused for its data is written again entry by entry, so one bad entry fails
+ * only its own read. A failure never retries beyond that: the reads waiting answer 503.
+ */
+public class AccessLogWriter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AccessLogWriter.class);
+    private static final String INSERT = "insert into clinical_platform.access_log (read_at, tenant_id, patient_id,"
+            + " actor, roles, endpoint, correlation_id, purpose_of_use) values (?, ?, ?, ?, ?, ?, ?, ?)";
+    /** PostgreSQL's "no partition of relation found for row". */
+    private static final String NO_PARTITION = "23514";
+
+    private final String region;
+    private final HikariDataSource pool;
+    private final BlockingQueue<Pending> queue;
+    private final int batchSize;
+    private final List<Thread> threads = new ArrayList<>();
+    private final DistributionSummary batches;
+    private volatile boolean stopping;
+
+    /** One read's entries and the future its request waits on. */
+    private record Pending(List<AccessEntry> entries, CompletableFuture<Void> durable) {
+    }
+
+    /**
+     * @param regionPool the region's command pool: its database, user and driver settings are reused, on a pool
+     *                   of this writer's own
+     */
+    public AccessLogWriter(String region, HikariDataSource regionPool, AccessLogProperties properties,
+                           MeterRegistry meters) {
+        this.region = region;
+        this.pool = pool(region, regionPool, properties);
+        this.queue = new ArrayBlockingQueue<>(properties.queueCapacity());
+        this.batchSize = properties.batchSize();
+        this.batches = DistributionSummary.builder("clinical.access_log.batch.entries")
+                .description("entries committed together by one access-log writer").tag("region", region)
+                .register(meters);
+        Gauge.builder("clinical.access_log.queue", queue, BlockingQueue::size)
+                .description("reads waiting for their access-log entries to be written").tag("region", region)
+                .register(meters);
+        for (int i = 0; i < properties.writers(); i++) {
+            Thread thread = new Thread(this::run, "access-log-" + region + "-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    /**
+     * Queues the entries; the future completes once they are committed, or exceptionally when they cannot be
+     * (at once when the queue is full). Completing it exceptionally first (a request that gave up) withdraws
+     * them, unless a writer already took them.
+     */
+    public CompletableFuture<Void> submit(List<AccessEntry> entries) {
+        Pending pending = new Pending(List.copyOf(entries), new CompletableFuture<>());
+        if (stopping || !queue.offer(pending)) {
+            pending.durable().completeExceptionally(new AccessLogUnavailableException(
+                    "the access log of region " + region + " takes no more entries now", null));
+        }
+        return pending.durable();
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>();
+        while (true) {
+            Pending first;
+            try {
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                first = queue.poll();
+            }
+            if (first == null) {
+                if (stopping) {
+                    return;
+                }
+                continue;
+            }
+            batch.add(first);
+            int entries = first.entries().size();
+            Pending next;
+            while (entries < batchSize && (next = queue.poll()) != null) {
+                batch.add(next);
+                entries += next.entries().size();
+            }
+            write(batch);
+            batch.clear();
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        List<Pending> live = batch.stream().filter(p -> !p.durable().isDone()).toList();
+        if (live.isEmpty()) {
+            return;
+        }
+        try {
+            insert(live);
+            live.forEach(p -> p.durable().complete(null));
+        } catch (SQLException e) {
+            if (live.size() > 1 && !connectionLost(e)) {
+                live.forEach(p -> write(List.of(p)));
+                return;
+            }
+            log.warn("Access-log entries of {} read(s) in region {} could not be written: SQLState {}", live.size(),
+                    region, sqlState(e));
+            AccessLogUnavailableException failure = new AccessLogUnavailableException("access log write failed", e);
+            live.forEach(p -> p.durable().completeExceptionally(failure));
+        } catch (RuntimeException e) {
+            live.forEach(p -> p.durable().completeExceptionally(e));
+        }
+    }
+
+    /** Inserts and commits the entries; creates a missing month partition and inserts again. */
+    private void insert(List<Pending> pendings) throws SQLException {
+        try {
+            commit(pendings);
+        } catch (SQLException e) {
+            if (!NO_PARTITION.equals(sqlState(e))) {
+                throw e;
+            }
+            createPartitions(pendings);
+            commit(pendings);
+        }
+    }
+
+    private void commit(List<Pending> pendings) throws SQLException {
+        int rows = 0;
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            try {
+                for (Pending pending : pendings) {
+                    for (AccessEntry e : pending.entries()) {
+                        ps.setTimestamp(1, Timestamp.from(e.readAt()));
+                        ps.setString(2, e.tenantId());
+                        ps.setObject(3, e.patientId());
+                        ps.setString(4, text(e.actor()));
+                        ps.setArray(5, c.createArrayOf("text", e.roles().stream().map(AccessLogWriter::text).toArray()));
+                        ps.setString(6, e.endpoint());
+                        ps.setString(7, e.correlationId());
+                        ps.setString(8, e.purposeOfUse());
+                        ps.addBatch();
+                        rows++;
+                    }
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                rollback(c);
+                throw e;
+            }
+        }
+        batches.record(rows);
+    }
+
+    private void createPartitions(List<Pending> pendings) throws SQLException {
+        Set<Instant> months = new TreeSet<>();
+        pendings.forEach(p -> p.entries().forEach(e -> months.add(e.readAt().atOffset(ZoneOffset.UTC)
+                .withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS).toInstant())));
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("select clinical_platform.access_log_partition(?)")) {
+            for (Instant month : months) {
+                ps.setTimestamp(1, Timestamp.from(month));
+                ps.execute();
+                c.commit();
+            }
+        }
+    }
+
+    /** PostgreSQL text holds no NUL: a token's claim with one is kept, the NUL shown as U+FFFD. */
+    private static String text(Object value) {
+        return value == null ? null : value.toString().replace('\u0000', '\uFFFD');
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it
+        }
+    }
+
+    private static boolean connectionLost(SQLException e) {
+        String state = sqlState(e);
+        return state == null || state.startsWith("08") || state.startsWith("57");
+    }
+
+    /** The SQLState of the failure or of the first chained exception that has one (a batch's). */
+    static String sqlState(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            if (x.getSQLState() != null) {
+                return x.getSQLState();
+            }
+        }
+        return null;
+    }
+
+    private static HikariDataSource pool(String region, HikariDataSource regionPool, AccessLogProperties properties) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("access-log-" + region);
+        config.setJdbcUrl(regionPool.getJdbcUrl());
+        config.setUsername(regionPool.getUsername());
+        config.setPassword(regionPool.getPassword());
+        config.setDataSourceProperties(regionPool.getDataSourceProperties());
+        config.setMaximumPoolSize(properties.writers() + 1);
+        config.setMinimumIdle(properties.writers());
+        config.setAutoCommit(false);
+        config.setConnectionTimeout(Math.max(250, properties.maxWait().toMillis()));
+        // Durability is what these connections are for: never let a database default turn it off.
+        config.setConnectionInitSql("set synchronous_commit = on; set statement_timeout = '"
+                + Math.max(1, properties.maxWait().toSeconds() * 2) + "s'; set lock_timeout = '"
+                + Math.max(1, properties.maxWait().toSeconds()) + "s'");
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
+    }
+
+    /** Stops taking entries, writes what is queued, then closes the connections. */
+    @Override
+    public void close() {
+        stopping = true;
+        for (Thread thread : threads) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            left.durable().completeExceptionally(new AccessLogUnavailableException("the platform is stopping", null));
+        }
+        pool.close();
+    }
+}
