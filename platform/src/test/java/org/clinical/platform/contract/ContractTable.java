@@ -36,8 +36,7 @@ final class ContractTable {
      */
     static final List<String> NOT_BUILT_YET = List.of(
             "GET /api/v1/{tenant}/audit/patients/{id}",
-            "GET /api/v1/{tenant}/audit/access-log",
-            "GET /api/v1/{tenant}/audit/verify");
+            "GET /api/v1/{tenant}/audit/access-log");
 
     static final List<Endpoint> ROWS = List.of(
             // Tenants and facilities (admin)
@@ -287,6 +286,12 @@ final class ContractTable {
                             g.encounter(t, patient);
                         }
                         return new Listing(t, "/api/v1/" + t + "/audit/patients/" + patient + "/events", 101);
+                    }).build(),
+            row("GET", "/api/v1/{tenant}/audit/verify", Kind.READ, Scope.TENANT, Set.of(AUDITOR), 200)
+                    .given(g -> {
+                        String t = g.tenant();
+                        g.patient(t);
+                        return Request.read(t, "/api/v1/" + t + "/audit/verify");
                     }).build(),
 
             // Projections (admin), and their dead letters (added by the platform)

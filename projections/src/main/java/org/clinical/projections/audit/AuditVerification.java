@@ -77,6 +77,8 @@ public final class AuditVerification {
     }
 
     static final int MAX_LISTED_BREAKS = 100;
+    /** The advisory lock a verification holds, with the tenant schema's {@code hashtext}: one per tenant at a time. */
+    public static final int LOCK_CLASS = AuditSealer.LOCK_CLASS + 1;
     private static final int EVENT_FETCH = 10_000;
     private static final int CHECKPOINT_FETCH = 1_000;
     private static final byte[] ZERO = new byte[32];
@@ -125,7 +127,7 @@ public final class AuditVerification {
         Instant verifiedAt = Instant.now();
         try (Statement st = con.createStatement()) {
             st.execute("set local enable_hashjoin = off; set local enable_mergejoin = off; set local jit = off");
-            try (ResultSet rs = st.executeQuery("select pg_try_advisory_xact_lock(" + (AuditSealer.LOCK_CLASS + 1)
+            try (ResultSet rs = st.executeQuery("select pg_try_advisory_xact_lock(" + LOCK_CLASS
                     + ", hashtext('" + s + "'))")) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
