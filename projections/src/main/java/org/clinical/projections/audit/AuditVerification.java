@@ -85,18 +85,22 @@ public final class AuditVerification {
 
     /**
      * PostgreSQL recomputes each chain hash; the previous event of the aggregate comes by the unique index (a
-     * nested loop: a hash join would spill the whole table to disk before the first row).
+     * nested loop: a hash join would spill the whole table to disk before the first row), looked up only for an
+     * event after its aggregate's first (the lateral subquery's one-time filter skips the probe otherwise).
      */
     private static final String EVENTS = """
             select e.global_index, e.chain_hash, e.sequence_number,
-                   e.sequence_number = 0 or p.global_index is not null,
+                   e.sequence_number = 0 or p.present is not null,
                    coalesce(e.chain_hash = sha256(coalesce(p.chain_hash, '\\x%s'::bytea)
                        || %s.event_chain_bytes(e.global_index, e.event_identifier, e.aggregate_identifier,
                                                e.sequence_number, e.type, e.time_stamp, e.payload_type,
                                                e.payload_revision, e.payload, e.meta_data)), false)
             from %s.domain_event_entry e
-            left join %s.domain_event_entry p
-                   on p.aggregate_identifier = e.aggregate_identifier and p.sequence_number = e.sequence_number - 1
+            left join lateral (
+                select true as present, p.chain_hash from %s.domain_event_entry p
+                where e.sequence_number > 0 and p.aggregate_identifier = e.aggregate_identifier
+                  and p.sequence_number = e.sequence_number - 1
+                offset 0) p on true
             order by e.global_index""";
 
     private AuditVerification() {

@@ -17,6 +17,7 @@ import org.clinical.projections.audit.AuditVerification.Break;
 import org.clinical.projections.audit.AuditVerification.Kind;
 import org.clinical.projections.audit.AuditVerification.Report;
 import org.clinical.projections.support.ProjectionHarness;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,52 @@ class TamperEvidenceTest {
         assertThat(report.valid()).isTrue();
         assertThat(report.checkedEvents()).isEqualTo(count());
         assertThat(report.unsealedEvents()).isEqualTo(count());
+    }
+
+    @Test
+    void the_migration_chains_the_events_stored_before_it_and_the_trigger_continues_their_chains() throws Exception {
+        String schema = "t_backfill_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        Flyway.configure().dataSource(audit.region().dataSource()).schemas(schema).createSchemas(true)
+                .locations("classpath:db/tenant").placeholders(Map.of("schema", schema)).target("2.1").load()
+                .migrate();
+        String table = schema + ".domain_event_entry";
+        // 70 events of 7 aggregates, with null types, revisions and metadata, and text beyond ASCII
+        jdbc.update("insert into " + table + " (event_identifier, aggregate_identifier, sequence_number, type,"
+                + " time_stamp, payload_type, payload_revision, payload, meta_data)"
+                + " select gen_random_uuid()::text, 'agg-é-' || (i % 7), i / 7,"
+                + " case when i % 5 = 0 then null else 'Patient' end, '2025-03-01T08:15:00.000000Z',"
+                + " 'PatientRegistered', case when i % 3 = 0 then null else '2' end,"
+                + " convert_to('{\"n\": ' || i || ', \"name\": \"Zoë\"}', 'UTF8'),"
+                + " case when i % 4 = 0 then null else convert_to('{\"actor\": \"a\"}', 'UTF8') end"
+                + " from generate_series(0, 69) i order by i");
+
+        Flyway.configure().dataSource(audit.region().dataSource()).schemas(schema)
+                .locations("classpath:db/tenant").placeholders(Map.of("schema", schema)).load().migrate();
+        jdbc.update("insert into " + table + " (event_identifier, aggregate_identifier, sequence_number, type,"
+                + " time_stamp, payload_type, payload_revision, payload, meta_data)"
+                + " select gen_random_uuid()::text, 'agg-é-' || i, 10, 'Patient', '2025-03-01T08:15:00.000000Z',"
+                + " 'PatientDeceased', '1', '\\x7b7d', null from generate_series(0, 6) i");
+
+        List<Map<String, Object>> rows = jdbc.queryForList("select * from " + table
+                + " order by aggregate_identifier, sequence_number");
+        assertThat(rows).hasSize(77);
+        byte[] previous = ZERO;
+        String aggregate = null;
+        for (Map<String, Object> row : rows) {
+            if (!row.get("aggregate_identifier").equals(aggregate)) {
+                aggregate = (String) row.get("aggregate_identifier");
+                previous = ZERO;
+            }
+            byte[] expected = sha256(previous, canonical(row));
+            assertThat((byte[]) row.get("chain_hash")).as("chain hash of %s", row.get("global_index"))
+                    .isEqualTo(expected);
+            previous = expected;
+        }
+        assertThat(jdbc.queryForList("select tgname from pg_trigger where tgrelid = ?::regclass and tgenabled = 'O'"
+                + " and not tgisinternal", String.class, table))
+                .as("the append-only trigger is enabled again").contains("domain_event_entry_immutable",
+                        "domain_event_entry_chain");
+        jdbc.execute("drop schema " + schema + " cascade");
     }
 
     @Test
