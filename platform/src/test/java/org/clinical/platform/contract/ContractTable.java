@@ -30,13 +30,6 @@ final class ContractTable {
     /** The 101 days of {@link #encountersOn101Days}, as a query. */
     private static final String DAYS = "?from=2025-01-01&to=2025-04-11";
 
-    /**
-     * The contract's audit endpoints not built yet (issue 9). {@link ContractCoverageTest} checks they are
-     * absent, so building one without moving it into {@link #ROWS} fails the build.
-     */
-    static final List<String> NOT_BUILT_YET = List.of(
-            "GET /api/v1/{tenant}/audit/verify");
-
     static final List<Endpoint> ROWS = List.of(
             // Tenants and facilities (admin)
             row("POST", "/api/v1/tenants", Kind.COMMAND, Scope.PLATFORM, Set.of(ADMIN), 201)
@@ -308,6 +301,13 @@ final class ContractTable {
                             g.read("/api/v1/" + t + "/patients/" + patient);
                         }
                         return new Listing(t, "/api/v1/" + t + "/audit/access-log?patientId=" + patient, 101);
+                    }).build(),
+            // the tamper-evident chain and its checkpoints, checked
+            row("GET", "/api/v1/{tenant}/audit/verify", Kind.READ, Scope.TENANT, Set.of(AUDITOR), 200)
+                    .given(g -> {
+                        String t = g.tenant();
+                        g.patient(t);
+                        return Request.read(t, "/api/v1/" + t + "/audit/verify");
                     }).build(),
 
             // Projections (admin), and their dead letters (added by the platform)

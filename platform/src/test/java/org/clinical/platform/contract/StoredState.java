@@ -39,6 +39,11 @@ final class StoredState {
                 }
             }
             for (String table : tables) {
+                if (table.matches("t_.*\\.audit_checkpoint(_late|_hole)?")) {
+                    // sealed every few seconds in the background over events already stored, never by a request: a
+                    // refused request that appended an event shows in domain_event_entry
+                    continue;
+                }
                 // a processor's claim on its token is renewed every few seconds: owner and timestamp are no data
                 String row = table.endsWith(".token_entry") ? "(x.processor_name, x.segment, x.token)" : "x";
                 try (var rs = st.executeQuery("select count(*) || ' rows, md5 ' || md5(coalesce(string_agg(" + row

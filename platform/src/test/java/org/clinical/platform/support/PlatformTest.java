@@ -40,6 +40,9 @@ public abstract class PlatformTest {
     protected static final String CLINICIAN = Tokens.token("dr-house", List.of("clinician"), List.of("*"));
     protected static final String ANALYST = Tokens.token("analyst-ann", List.of("analyst"), List.of("*"));
 
+    /** The key audit checkpoints are signed with in tests (CLINICAL_AUDIT_SIGNING_KEY). */
+    protected static final String AUDIT_SIGNING_KEY = "platform-test-audit-signing-key-0123456789";
+
     @LocalServerPort
     private int port;
     protected Api api;
@@ -55,6 +58,7 @@ public abstract class PlatformTest {
         registry.add("clinical.regions.eu.url", () -> TestDatabase.EU_URL);
         registry.add("clinical.regions.eu.user", () -> TestDatabase.USER);
         registry.add("clinical.jwt.secret", () -> Tokens.SECRET);
+        registry.add("clinical.audit.signing.key", () -> AUDIT_SIGNING_KEY);
         registry.add("clinical.kafka.embedded-port", () -> "0");
         registry.add("spring.data.redis.url", TestRedis::url);
         // Tomcat's work directory goes with the run's own directory, even when the run is killed
