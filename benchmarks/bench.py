@@ -16,6 +16,10 @@
   bench.py cpu      PLATFORM_PID BENCH_PID OUT_JSON MAX_S   samples per-process CPU every 2 s until SIGTERM or
                                                             MAX_S, writes cores used per process group
                                                             (BENCH_PID: the process running Gatling)
+  bench.py audit    BASE_URL TENANT SECRET PATIENT_ID [REPEATS] times the auditor's reads: a patient's history
+                                                          (page, NDJSON, as-of chart), the stream export, verify
+  bench.py scrape   BASE_URL SECRET OUT_FILE                saves the platform's Prometheus metrics
+  bench.py waits    BEFORE_FILE AFTER_FILE                  the access log's wait percentiles between two scrapes
   bench.py busy     [SECONDS]                               prints how busy (%) the machine is, over 3 s
   bench.py summary  BATCH_SIZE GATLING_LOG [CPU_JSON]       prints one simulation's figures from Gatling's
                                                             console report (and the CPU split)
@@ -235,6 +239,116 @@ def rebuild(base_url: str, tenant: str, secret: str, events: int, names) -> None
             if elapsed > 3600:
                 raise SystemExit(f"rebuild {name}: not done after an hour")
         print(f"  rebuild {name:<13}{events} events in {elapsed:.1f} s = {events / elapsed:,.0f} events/s", flush=True)
+
+
+def timed_get(client: "Client", path: str, accept: str = "application/json") -> tuple:
+    """GETs path; answers (status, seconds to the last byte, NDJSON lines or the parsed JSON body). The body is
+    read in chunks and NDJSON lines counted as they come, never held whole."""
+    headers = {"Authorization": f"Bearer {client.token}", "Accept": accept}
+    started = time.perf_counter()
+    client.connection.request("GET", path, headers=headers)
+    response = client.connection.getresponse()
+    if accept == "application/x-ndjson" and response.status == 200:
+        lines = 0
+        while True:
+            chunk = response.read(1 << 20)
+            if not chunk:
+                break
+            lines += chunk.count(b"\n")
+        return response.status, time.perf_counter() - started, lines
+    text = response.read().decode("utf-8", "replace")
+    elapsed = time.perf_counter() - started
+    return response.status, elapsed, (json.loads(text) if text.strip().startswith("{") else text)
+
+
+def audit(base_url: str, tenant: str, secret: str, patient_id: str, repeats: int) -> None:
+    """The auditor's reads on the seeded store (issue 9): one patient's whole history (first page, NDJSON
+    stream, chart as of now), the tenant's whole stream as NDJSON, and verify; each timed to the last byte,
+    after one unmeasured run, on one keep-alive connection."""
+    auditor = Client(base_url, hs256_token(secret, "bench-auditor", ["auditor"], [tenant]))
+    auditor.connection.timeout = 600
+    history = f"/api/v1/{tenant}/audit/patients/{patient_id}/events"
+    now = datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+
+    def run(label: str, path: str, accept: str, count, per_second: bool, times: int) -> None:
+        status, _, answer = timed_get(auditor, path, accept)
+        if status != 200:
+            raise SystemExit(f"GET {path} answered {status}: {answer}")
+        seconds, counted = [], 0
+        for _ in range(times):
+            status, elapsed, answer = timed_get(auditor, path, accept)
+            if status != 200:
+                raise SystemExit(f"GET {path} answered {status}: {answer}")
+            seconds.append(elapsed)
+            counted = count(answer)
+        seconds.sort()
+        median = seconds[len(seconds) // 2]
+        line = (f"  {label:<28}{counted:>10,} events  median {median * 1000:8.1f} ms  min {seconds[0] * 1000:8.1f} ms"
+                f"  max {seconds[-1] * 1000:8.1f} ms  ({times} runs)")
+        if per_second:
+            line += f"  = {counted / median:,.0f} events/s"
+        print(line, flush=True)
+
+    run("history, first page (1000)", history + "?limit=1000", "application/json",
+        lambda a: len(a["items"]), False, repeats)
+    run("history, whole (NDJSON)", history, "application/x-ndjson", lambda lines: lines, True, repeats)
+    folded = timed_get(auditor, history, "application/x-ndjson")[2]
+    run("chart as of now (folds all)", f"/api/v1/{tenant}/audit/patients/{patient_id}?asOf={now}",
+        "application/json", lambda a: folded, False, repeats)
+    run("stream export (NDJSON)", f"/api/v1/{tenant}/audit/events", "application/x-ndjson",
+        lambda lines: lines, True, max(1, repeats // 5))
+    run("verify", f"/api/v1/{tenant}/audit/verify", "application/json",
+        lambda a: a["checkedEvents"] if a.get("valid") else fail(f"verify: {a}"), True, max(1, repeats // 5))
+
+
+def fail(message: str):
+    raise SystemExit(message)
+
+
+def scrape(base_url: str, secret: str, out_path: str) -> None:
+    """Saves the platform's Prometheus metrics (GET /actuator/prometheus, role admin)."""
+    admin = Client(base_url, hs256_token(secret, "bench-admin", ["admin"], ["*"]))
+    headers = {"Authorization": f"Bearer {admin.token}", "Accept": "text/plain"}
+    admin.connection.request("GET", "/actuator/prometheus", headers=headers)
+    response = admin.connection.getresponse()
+    text = response.read().decode("utf-8", "replace")
+    if response.status != 200:
+        raise SystemExit(f"GET /actuator/prometheus answered {response.status}")
+    with open(out_path, "w", encoding="utf-8") as out:
+        out.write(text)
+
+
+WAIT_BUCKET = re.compile(r'^clinical_access_log_wait_seconds_bucket\{(?P<labels>[^}]*)\} (?P<count>\S+)$')
+
+
+def wait_buckets(path: str) -> dict:
+    buckets = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            match = WAIT_BUCKET.match(line.strip())
+            if match and 'result="durable"' in match["labels"]:
+                le = re.search(r'le="([^"]+)"', match["labels"])[1]
+                buckets[float("inf") if le == "+Inf" else float(le)] = float(match["count"])
+    return buckets
+
+
+def waits(before_path: str, after_path: str) -> None:
+    """Prints how long the reads of a run waited for their access-log entries to be durable (the timer
+    clinical.access_log.wait, result durable): the histogram's difference between two scrapes, each percentile
+    given as the upper bound of its bucket. Prints nothing when no read of the run recorded an entry."""
+    before, after = wait_buckets(before_path), wait_buckets(after_path)
+    bounds = sorted(after)
+    counts = [after[b] - before.get(b, 0.0) for b in bounds]
+    total = counts[-1] if counts else 0
+    if total <= 0:
+        return
+    def percentile(q: float) -> str:
+        for bound, count in zip(bounds, counts):
+            if count >= q * total:
+                return "> 5 s" if bound == float("inf") else f"<= {bound * 1000:.2f} ms"
+        return "?"
+    print(f"  access log wait {int(total):,} reads waited for their entry: p50 {percentile(0.5)},"
+          f" p95 {percentile(0.95)}, p99 {percentile(0.99)} (clinical.access_log.wait histogram buckets)")
 
 
 # ----------------------------------------------------------------------------------------------------- cpu
@@ -480,6 +594,12 @@ def main(argv) -> None:
         catchup(args[0], args[1], args[2], float(args[3]), args[4:])
     elif command == "rebuild":
         rebuild(args[0], args[1], args[2], int(args[3]), args[4:])
+    elif command == "scrape":
+        scrape(args[0], args[1], args[2])
+    elif command == "waits":
+        waits(args[0], args[1])
+    elif command == "audit":
+        audit(args[0], args[1], args[2], args[3], int(args[4]) if len(args) > 4 else 10)
     elif command == "cpu":
         cpu(int(args[0]), int(args[1]), args[2], float(args[3]), args[4] if len(args) > 4 else "")
     elif command == "busy":

@@ -3,6 +3,7 @@
 #
 #   benchmarks/run.sh [single|batch|all]                      write side (default: all = single, batch)
 #   benchmarks/run.sh summary|lag|search|stats|rebuild|reads  read side (reads = all five, in that order)
+#   benchmarks/run.sh audit                                   the auditor's reads on a seeded store (issue 9)
 #   benchmarks/run.sh reference                               the PostgreSQL reference alone
 #
 # Every run first measures the reference of this machine, before the platform starts: PostgreSQL's raw commit
@@ -14,7 +15,10 @@
 # Read side: summary (cached patient summary, open workload at SUMMARY_RATE), lag (write then read with
 # X-Min-Position at LAG_RATE), search (patient search on SEED_PATIENTS seeded patients at SEARCH_RATE), stats
 # (observation statistics over SEED_OBSERVATIONS seeded observations, STATS_USERS analysts), rebuild (each of
-# REBUILD_PROJECTIONS rebuilt on the seeded data, events/s). search, stats and rebuild seed the tenant's event
+# REBUILD_PROJECTIONS rebuilt on the seeded data, events/s). audit seeds SEED_PATIENTS (default 100 in this mode)
+# patients and SEED_OBSERVATIONS (default 1,000,000) observations, so that a patient has about 10,000 events, then
+# times one patient's history (first page, whole NDJSON stream, chart as of now), the tenant's whole stream as
+# NDJSON and verify (bench.py audit, AUDIT_REPEATS runs each after one unmeasured run). search, stats and rebuild seed the tenant's event
 # store with SQL (benchmarks/seed/*.sql, timed) and wait for the projections to catch up (timed) first.
 #
 # Builds the platform jar and the benchmarks module, starts the platform on a fresh database
@@ -58,8 +62,8 @@ set -euo pipefail
 MODE=${1:-all}
 case "$MODE" in
     single | batch | all | reference) READ_MODE=0 ;;
-    summary | lag | search | stats | rebuild | reads) READ_MODE=1 ;;
-    *) echo "usage: $0 [single|batch|all|summary|lag|search|stats|rebuild|reads|reference]" >&2; exit 2 ;;
+    summary | lag | search | stats | rebuild | reads | audit) READ_MODE=1 ;;
+    *) echo "usage: $0 [single|batch|all|summary|lag|search|stats|rebuild|reads|audit|reference]" >&2; exit 2 ;;
 esac
 
 cd "$(dirname "$0")/.."
@@ -92,8 +96,9 @@ SUMMARY_RATE=${SUMMARY_RATE:-2000}
 LAG_RATE=${LAG_RATE:-1000}
 SEARCH_RATE=${SEARCH_RATE:-100}
 STATS_USERS=${STATS_USERS:-2}
-SEED_PATIENTS=${SEED_PATIENTS:-100000}
-SEED_OBSERVATIONS=${SEED_OBSERVATIONS:-10000000}
+SEED_PATIENTS=${SEED_PATIENTS:-$([ "$MODE" = audit ] && echo 100 || echo 100000)}
+SEED_OBSERVATIONS=${SEED_OBSERVATIONS:-$([ "$MODE" = audit ] && echo 1000000 || echo 10000000)}
+AUDIT_REPEATS=${AUDIT_REPEATS:-10}
 SEED_CHUNK=${SEED_CHUNK:-500000}
 SEED_DAYS=${SEED_DAYS:-365}
 FACILITIES=${FACILITIES:-$([ "$READ_MODE" = 1 ] && echo 4 || echo 1)}
@@ -357,7 +362,9 @@ simulate() {
     fi
     local events_before=0
     if [ "$READ_MODE" = 0 ]; then events_before=$(stored_events); fi
+    python3 benchmarks/bench.py scrape "$BASE_URL" "$BENCH_JWT_SECRET" "$OUT/metrics-$name-before.txt" || true
     run_gatling "$class" "$name" "$DURATION" "$users" 1 "$rate"
+    python3 benchmarks/bench.py scrape "$BASE_URL" "$BENCH_JWT_SECRET" "$OUT/metrics-$name-after.txt" || true
     {
         echo "== $name: $class, $load, ${DURATION} s$([ "$batch" -gt 1 ] && echo ", batches of $batch")"
         python3 benchmarks/bench.py summary "$batch" "$OUT/gatling-$name.log" "$OUT/cpu-$name.json" \
@@ -366,6 +373,7 @@ simulate() {
             echo "  stored events   $(( $(stored_events) - events_before )) during the measured run (fewer than" \
                 "the requests' commands would mean replays were measured)"
         fi
+        python3 benchmarks/bench.py waits "$OUT/metrics-$name-before.txt" "$OUT/metrics-$name-after.txt" || true
         echo "  report          ${RUN_DIR#"$ROOT"/}/index.html"
         if [ "$PROFILE" = 1 ]; then
             local deadline=$((SECONDS + 30))
@@ -481,6 +489,15 @@ if [ "$MODE" = stats ] || [ "$MODE" = reads ]; then
 fi
 if [ "$MODE" = rebuild ] || { [ "$MODE" = reads ] && [ "${REBUILD_AFTER:-1}" = 1 ]; }; then
     rebuild_all
+fi
+if [ "$MODE" = audit ]; then
+    seed_observations
+    wait_quiet
+    AUDITED=$(psql_bench -c "select overlay(overlay(md5('seed-patient-$TENANT-1') placing '4' from 13) placing '8' from 17)::uuid")
+    echo "== audit: the seeded patient $AUDITED and the tenant's $(stored_events) events" >>"$SUMMARY"
+    timeout 3600 python3 benchmarks/bench.py audit "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "$AUDITED" \
+        "$AUDIT_REPEATS" | tee "$OUT/audit.log"
+    grep '^  ' "$OUT/audit.log" >>"$SUMMARY"
 fi
 
 echo
