@@ -174,7 +174,10 @@ if [ "$MODE" = reference ]; then
 fi
 if [ "$SKIP_BUILD" != 1 ]; then
     log "building the platform jar"
-    # (package, not install: nothing of the bench belongs in the shared local repository)
+    # (package, not install: nothing of the bench belongs in the shared local repository). The jar goes first:
+    # the jar plugin keeps an up-to-date-looking platform jar and Spring Boot's repackage then skips it, so a
+    # change in another module would not reach the benchmarked jar.
+    rm -f platform/target/clinical-platform.jar platform/target/clinical-platform.jar.original
     $MVN -DskipTests package -pl platform -am
     log "compiling the simulations"
     $MVN test-compile -pl benchmarks
