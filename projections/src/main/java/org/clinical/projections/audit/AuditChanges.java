@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The aggregates a batch started and the merges it recorded, written at commit as idempotent inserts: a
- * replayed event changes nothing (insert on conflict do nothing).
+ * The aggregates a batch started, the merges it recorded and the position of each of its events, written at
+ * commit as idempotent inserts: a replayed event changes nothing (insert on conflict do nothing).
  */
 final class AuditChanges {
 
@@ -19,6 +19,12 @@ final class AuditChanges {
             insert into {s}.patient_merge (merged_id, survivor_id) values (?, ?)
             on conflict (merged_id) do nothing""";
 
+    /** After the subjects: an event of an aggregate mapped to no patient (a tenant, a facility) adds no row. */
+    private static final String EVENT = """
+            insert into {s}.audit_event (patient_id, position)
+            select patient_id, ? from {s}.audit_subject where aggregate_id = ?
+            on conflict do nothing""";
+
     private record Subject(String aggregateId, UUID patientId) {
     }
 
@@ -27,6 +33,14 @@ final class AuditChanges {
 
     private final List<Subject> subjects = new ArrayList<>();
     private final List<Merge> merges = new ArrayList<>();
+    private final List<Event> events = new ArrayList<>();
+
+    private record Event(String aggregateId, long position) {
+    }
+
+    void event(String aggregateId, long position) {
+        events.add(new Event(aggregateId, position));
+    }
 
     void subject(String aggregateId, UUID patientId) {
         subjects.add(new Subject(aggregateId, patientId));
@@ -39,5 +53,6 @@ final class AuditChanges {
     void write(ReadModelBatch batch) {
         subjects.forEach(s -> batch.add(SUBJECT, s.aggregateId(), s.patientId()));
         merges.forEach(m -> batch.add(MERGE, m.mergedId(), m.survivorId()));
+        events.forEach(e -> batch.add(EVENT, e.position(), e.aggregateId()));
     }
 }

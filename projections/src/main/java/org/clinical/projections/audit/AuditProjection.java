@@ -2,7 +2,8 @@ package org.clinical.projections.audit;
 
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
-import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
 import org.clinical.events.encounter.EncounterEvent.EncounterStarted;
 import org.clinical.events.observation.ObservationEvent.ObservationRecorded;
 import org.clinical.events.patient.PatientEvent.PatientMerged;
@@ -16,7 +17,8 @@ import org.springframework.stereotype.Component;
 /**
  * What the event history needs beside the tenant's event store: the patient each aggregate is about (from the
  * aggregate's first event; later events of an encounter or observation, its amendments and entries in error
- * included, belong to the same aggregate) and the merges. The events themselves are read from the store by
+ * included, belong to the same aggregate), the merges, and the position of every event about a patient (a
+ * patient's history is a range of {@code audit_event}). The events themselves are read from the store by
  * {@link AuditQueries}, exactly as stored.
  */
 @Component
@@ -35,24 +37,26 @@ public class AuditProjection extends Projection<AuditChanges> {
         return READ_MODEL;
     }
 
+    /**
+     * Every event: the first event of a patient, encounter or observation maps the aggregate to its patient, a
+     * merge is kept, and every event's position is filed under the patient of its aggregate. One handler, as
+     * Axon calls only the most specific handler of a class for an event.
+     */
     @EventHandler
-    void on(PatientRegistered event, EventMessage<?> message) {
-        batchState(message).subject(event.patientId().toString(), event.patientId().value());
-    }
-
-    @EventHandler
-    void on(EncounterStarted event, EventMessage<?> message) {
-        batchState(message).subject(event.encounterId().toString(), event.patientId().value());
-    }
-
-    @EventHandler
-    void on(ObservationRecorded event, EventMessage<?> message) {
-        batchState(message).subject(event.observationId().toString(), event.patientId().value());
-    }
-
-    @EventHandler
-    void on(PatientMerged event, EventMessage<?> message) {
-        batchState(message).merge(event.patientId().value(), event.survivorId().value());
+    void on(Object event, DomainEventMessage<?> message) {
+        AuditChanges changes = batchState(message);
+        switch (event) {
+            case PatientRegistered e -> changes.subject(e.patientId().toString(), e.patientId().value());
+            case EncounterStarted e -> changes.subject(e.encounterId().toString(), e.patientId().value());
+            case ObservationRecorded e -> changes.subject(e.observationId().toString(), e.patientId().value());
+            case PatientMerged e -> changes.merge(e.patientId().value(), e.survivorId().value());
+            default -> {
+            }
+        }
+        if (message instanceof TrackedEventMessage<?> tracked) {
+            tracked.trackingToken().position().ifPresent(position ->
+                    changes.event(message.getAggregateIdentifier(), position));
+        }
     }
 
     @Override

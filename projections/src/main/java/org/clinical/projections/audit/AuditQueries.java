@@ -3,9 +3,11 @@ package org.clinical.projections.audit;
 import org.clinical.projections.readmodel.Read;
 import org.springframework.jdbc.core.ConnectionCallback;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -58,21 +60,31 @@ public final class AuditQueries {
             """;
     private static final String KNOWN_PATIENT = """
             select exists (select 1 from {audit}.audit_subject where aggregate_id = ? and patient_id = ?)""";
-    /** The patient and, transitively, every patient merged into it; then their aggregates' events. */
+    /**
+     * The positions of the events about the patient and, transitively, every patient merged into it, after a
+     * position, in order (a range of {@code audit_event}'s primary key per patient; {@code %2$s} a limit or
+     * nothing); then each event read from the store by its position. The lateral join (kept apart by
+     * {@code offset 0}) reads each by the primary key, whatever the planner guesses of the number of positions.
+     */
     private static final String OF_PATIENT = """
             with recursive patients (patient_id) as (
                 select ?::uuid
                 union
                 select g.merged_id from {audit}.patient_merge g join patients p on g.survivor_id = p.patient_id
+            ),
+            positions as materialized (
+                select a.position from {audit}.audit_event a
+                where a.patient_id = any (array(select patient_id from patients)) and a.position > ?
+                order by a.position %2$s
             )
             """ + COLUMNS + """
-            from patients p
-            join {audit}.audit_subject s on s.patient_id = p.patient_id
-            join %s.domain_event_entry e on e.aggregate_identifier = s.aggregate_id
+            from positions a
+            cross join lateral (select * from %1$s.domain_event_entry x where x.global_index = a.position offset 0) e
             """ + META + """
-            where e.global_index > ?
             order by e.global_index
             """;
+    /** Events per statement of a stream of the tenant's events: each statement short, whatever the stream's size. */
+    static final int CHUNK = 5_000;
 
     private AuditQueries() {
     }
@@ -106,9 +118,44 @@ public final class AuditQueries {
         return read.jdbc().query(query.sql(), AuditQueries::event, query.args().toArray());
     }
 
-    /** Every event {@link #events} keeps after {@code after}, handed to {@code sink} one at a time. */
+    /**
+     * Every event {@link #events} keeps after {@code after}, handed to {@code sink} one at a time: read by position
+     * in statements of {@link #CHUNK} events (each walks the primary key from where the last stopped), all in one
+     * read-only repeatable-read transaction, so the stream is one snapshot of the store however long it takes, and
+     * no statement comes near the query timeout.
+     */
     public static void streamEvents(Read read, Filter filter, long after, Consumer<StoredEvent> sink) {
-        stream(read, events(read, filter, after), sink);
+        streamEvents(read, filter, after, sink, CHUNK);
+    }
+
+    static void streamEvents(Read read, Filter filter, long after, Consumer<StoredEvent> sink, int chunk) {
+        read.jdbc().execute((ConnectionCallback<Void>) con -> {
+            boolean autoCommit = con.getAutoCommit();
+            con.setAutoCommit(false);
+            try {
+                try (Statement snapshot = con.createStatement()) {
+                    snapshot.execute("set transaction isolation level repeatable read, read only");
+                }
+                long position = after;
+                int handed;
+                do {
+                    handed = 0;
+                    try (PreparedStatement statement = prepare(con, read, events(read, filter, position).limit(chunk));
+                         ResultSet rs = statement.executeQuery()) {
+                        while (rs.next()) {
+                            StoredEvent event = event(rs, 0);
+                            sink.accept(event);
+                            position = event.position();
+                            handed++;
+                        }
+                    }
+                } while (handed == chunk);
+            } finally {
+                con.rollback();
+                con.setAutoCommit(autoCommit);
+            }
+            return null;
+        });
     }
 
     /**
@@ -116,8 +163,8 @@ public final class AuditQueries {
      * theirs), in stream order, after {@code after}, at most {@code limit}.
      */
     public static List<StoredEvent> ofPatient(Read read, UUID patientId, long after, int limit) {
-        Query query = ofPatient(read, patientId, after).limit(limit);
-        return read.jdbc().query(query.sql(), AuditQueries::event, query.args().toArray());
+        String sql = read.sql(OF_PATIENT).formatted(read.tenant().schema(), "limit ?");
+        return read.jdbc().query(sql, AuditQueries::event, patientId, after, limit);
     }
 
     /** Every event of the patient's history after {@code after}, handed to {@code sink} one at a time. */
@@ -164,7 +211,7 @@ public final class AuditQueries {
     }
 
     private static Query ofPatient(Read read, UUID patientId, long after) {
-        return new Query(read.sql(OF_PATIENT).formatted(read.tenant().schema()), List.of(patientId, after));
+        return new Query(read.sql(OF_PATIENT).formatted(read.tenant().schema(), ""), List.of(patientId, after));
     }
 
     /**
@@ -175,12 +222,8 @@ public final class AuditQueries {
         read.jdbc().execute((ConnectionCallback<Void>) con -> {
             boolean autoCommit = con.getAutoCommit();
             con.setAutoCommit(false);
-            try (PreparedStatement statement = con.prepareStatement(query.sql())) {
+            try (PreparedStatement statement = prepare(con, read, query)) {
                 statement.setFetchSize(FETCH_SIZE);
-                statement.setQueryTimeout(read.jdbc().getQueryTimeout());
-                for (int i = 0; i < query.args().size(); i++) {
-                    statement.setObject(i + 1, query.args().get(i));
-                }
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
                         sink.accept(event(rs, 0));
@@ -192,6 +235,21 @@ public final class AuditQueries {
             }
             return null;
         });
+    }
+
+    /** The query prepared with its arguments, under the query pool's statement timeout. */
+    private static PreparedStatement prepare(Connection con, Read read, Query query) throws SQLException {
+        PreparedStatement statement = con.prepareStatement(query.sql());
+        try {
+            statement.setQueryTimeout(read.jdbc().getQueryTimeout());
+            for (int i = 0; i < query.args().size(); i++) {
+                statement.setObject(i + 1, query.args().get(i));
+            }
+            return statement;
+        } catch (SQLException e) {
+            statement.close();
+            throw e;
+        }
     }
 
     private static StoredEvent event(ResultSet rs, int row) throws SQLException {

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -74,16 +75,25 @@ public class PatientChartAsOf {
      * last event stamped by T. The first condition keeps almost every row without the probe; the probe runs only
      * for events stamped after T.
      */
+    /**
+     * Each record's events up to the last one stamped by the instant, record after record: the patient's
+     * positions from {@code audit_event} (a range of its primary key), each event read by its position (the
+     * lateral join, kept apart by {@code offset 0}, probes the primary key whatever the planner guesses), and
+     * per record the highest sequence stamped by the instant.
+     */
     private static final String EVENTS = """
             select e.global_index, e.type, e.aggregate_identifier, e.sequence_number, e.event_identifier,
                    e.time_stamp, e.payload_type, e.payload_revision, e.payload
-            from (select aggregate_id from {audit}.audit_subject where patient_id = ? order by aggregate_id) s
-            join %1$s.domain_event_entry e on e.aggregate_identifier = s.aggregate_id
-            where e.time_stamp <= ?
-               or exists (select 1 from %1$s.domain_event_entry l
-                          where l.aggregate_identifier = e.aggregate_identifier
-                            and l.sequence_number > e.sequence_number and l.time_stamp <= ?)
-            order by s.aggregate_id, e.sequence_number""";
+            from (select x.*, max(case when x.time_stamp <= ? then x.sequence_number end)
+                                  over (partition by x.aggregate_identifier) as last
+                  from {audit}.audit_event a
+                  cross join lateral (select * from %1$s.domain_event_entry y
+                                      where y.global_index = a.position offset 0) x
+                  where a.patient_id = ?) e
+            where e.sequence_number <= e.last
+            order by e.aggregate_identifier, e.sequence_number""";
+    /** Room to sort a large chart's events in memory (its own transaction only). */
+    private static final String SORT_MEMORY = "set local work_mem = '64MB'";
 
     private final Serializer serializer;
     private final EventUpcasterChain upcasters;
@@ -104,12 +114,13 @@ public class PatientChartAsOf {
         read.jdbc().execute((ConnectionCallback<Void>) con -> {
             boolean autoCommit = con.getAutoCommit();
             con.setAutoCommit(false);
-            try (PreparedStatement statement = con.prepareStatement(sql)) {
+            try (Statement memory = con.createStatement();
+                 PreparedStatement statement = con.prepareStatement(sql)) {
+                memory.execute(SORT_MEMORY);
                 statement.setFetchSize(FETCH_SIZE);
                 statement.setQueryTimeout(read.jdbc().getQueryTimeout());
-                statement.setObject(1, patientId);
-                statement.setString(2, recordedBy);
-                statement.setString(3, recordedBy);
+                statement.setString(1, recordedBy);
+                statement.setObject(2, patientId);
                 try (ResultSet rs = statement.executeQuery();
                      Stream<? extends EventMessage<?>> events = EventUtils.upcastAndDeserializeTrackedEvents(
                              rows(rs), serializer, upcasters)) {

@@ -15,3 +15,12 @@ create table patient_merge (
     survivor_id uuid not null
 );
 create index patient_merge_survivor on patient_merge (survivor_id);
+
+-- Every event about a patient, by position: the patient's history is a range of this primary key, and each
+-- event is then read from the store by its position. Written for each event of an aggregate mapped in
+-- audit_subject, from the subject's row (the aggregate's first event maps it, in the same batch or before).
+create table audit_event (
+    patient_id uuid   not null,
+    position   bigint not null,
+    primary key (patient_id, position)
+);

@@ -220,6 +220,15 @@ class AuditQueriesTest {
         AuditQueries.streamEvents(audit.read(), encounters, 0, streamed::add);
         assertThat(streamed).hasSize(4).isEqualTo(AuditQueries.events(audit.read(), encounters, 0, 100));
 
+        for (int chunk = 1; chunk <= 5; chunk++) {
+            List<StoredEvent> chunked = new ArrayList<>();
+            AuditQueries.streamEvents(audit.read(), encounters, 0, chunked::add, chunk);
+            assertThat(chunked).as("in statements of %d events", chunk).isEqualTo(streamed);
+            List<StoredEvent> all = new ArrayList<>();
+            AuditQueries.streamEvents(audit.read(), new Filter(null, null, null, null, null), 0, all::add, chunk);
+            assertThat(all).isEqualTo(AuditQueries.events(audit.read(), new Filter(null, null, null, null, null), 0, 100));
+        }
+
         List<StoredEvent> history = new ArrayList<>();
         AuditQueries.streamOfPatient(audit.read(), patient.value(), 0, history::add);
         assertThat(history).hasSize(6).isEqualTo(AuditQueries.ofPatient(audit.read(), patient.value(), 0, 100));

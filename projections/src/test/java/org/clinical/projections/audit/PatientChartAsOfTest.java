@@ -295,6 +295,8 @@ class PatientChartAsOfTest {
                 "{}".getBytes(StandardCharsets.UTF_8));
         audit.value("insert into {s}.audit_subject (aggregate_id, patient_id) values (?, ?) returning 1",
                 Integer.class, patient.toString(), patient.value());
+        audit.value("insert into {s}.audit_event (patient_id, position) values (?, ?) returning 1",
+                Integer.class, patient.value(), position);
 
         Chart chart = chart(patient, R1, null).orElseThrow();
         assertThat(chart.identifiers()).as("revision 2 added identifiers").isEqualTo(PLAIN.createArrayNode());
