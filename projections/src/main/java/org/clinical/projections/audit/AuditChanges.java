@@ -19,10 +19,15 @@ final class AuditChanges {
             insert into {s}.patient_merge (merged_id, survivor_id) values (?, ?)
             on conflict (merged_id) do nothing""";
 
-    /** After the subjects: an event of an aggregate mapped to no patient (a tenant, a facility) adds no row. */
+    /**
+     * After the subjects: the event's position from the tenant's store (%s) by its aggregate and sequence (the
+     * unique index); an event of an aggregate mapped to no patient (a tenant, a facility) adds no row.
+     */
     private static final String EVENT = """
             insert into {s}.audit_event (patient_id, position)
-            select patient_id, ? from {s}.audit_subject where aggregate_id = ?
+            select s.patient_id, e.global_index from {s}.audit_subject s
+            join %s.domain_event_entry e on e.aggregate_identifier = s.aggregate_id and e.sequence_number = ?
+            where s.aggregate_id = ?
             on conflict do nothing""";
 
     private record Subject(String aggregateId, UUID patientId) {
@@ -35,11 +40,11 @@ final class AuditChanges {
     private final List<Merge> merges = new ArrayList<>();
     private final List<Event> events = new ArrayList<>();
 
-    private record Event(String aggregateId, long position) {
+    private record Event(String aggregateId, long sequence) {
     }
 
-    void event(String aggregateId, long position) {
-        events.add(new Event(aggregateId, position));
+    void event(String aggregateId, long sequence) {
+        events.add(new Event(aggregateId, sequence));
     }
 
     void subject(String aggregateId, UUID patientId) {
@@ -53,6 +58,7 @@ final class AuditChanges {
     void write(ReadModelBatch batch) {
         subjects.forEach(s -> batch.add(SUBJECT, s.aggregateId(), s.patientId()));
         merges.forEach(m -> batch.add(MERGE, m.mergedId(), m.survivorId()));
-        events.forEach(e -> batch.add(EVENT, e.position(), e.aggregateId()));
+        String event = EVENT.formatted(batch.tenant().schema());
+        events.forEach(e -> batch.add(event, e.sequence(), e.aggregateId()));
     }
 }

@@ -3,7 +3,6 @@ package org.clinical.projections.audit;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventhandling.TrackedEventMessage;
 import org.clinical.events.encounter.EncounterEvent.EncounterStarted;
 import org.clinical.events.observation.ObservationEvent.ObservationRecorded;
 import org.clinical.events.patient.PatientEvent.PatientMerged;
@@ -40,7 +39,9 @@ public class AuditProjection extends Projection<AuditChanges> {
     /**
      * Every event: the first event of a patient, encounter or observation maps the aggregate to its patient, a
      * merge is kept, and every event's position is filed under the patient of its aggregate. One handler, as
-     * Axon calls only the most specific handler of a class for an event.
+     * Axon calls only the most specific handler of a class for an event. The position is read from the store by
+     * the event's aggregate and sequence, not taken from the tracking token: the token of an event that
+     * committed late holds the highest position read so far, not the event's own.
      */
     @EventHandler
     void on(Object event, DomainEventMessage<?> message) {
@@ -53,10 +54,7 @@ public class AuditProjection extends Projection<AuditChanges> {
             default -> {
             }
         }
-        if (message instanceof TrackedEventMessage<?> tracked) {
-            tracked.trackingToken().position().ifPresent(position ->
-                    changes.event(message.getAggregateIdentifier(), position));
-        }
+        changes.event(message.getAggregateIdentifier(), message.getSequenceNumber());
     }
 
     @Override

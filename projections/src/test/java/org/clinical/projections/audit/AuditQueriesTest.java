@@ -1,5 +1,7 @@
 package org.clinical.projections.audit;
 
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GenericTrackedDomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.clinical.events.common.Coding;
 import org.clinical.events.encounter.EncounterClass;
@@ -236,6 +238,23 @@ class AuditQueriesTest {
         List<StoredEvent> rest = new ArrayList<>();
         AuditQueries.streamOfPatient(audit.read(), patient.value(), history.get(3).position(), rest::add);
         assertThat(rest).isEqualTo(history.subList(4, 6));
+    }
+
+    @Test
+    void an_event_that_committed_late_is_filed_at_its_own_position_not_at_its_tracking_tokens() {
+        PatientId late = patient();
+        PatientId other = patient();
+        TrackedEventMessage<?> lateEvent = audit.append(registered(late)).get(0);
+        TrackedEventMessage<?> otherEvent = audit.append(registered(other)).get(0);
+        audit.handle(List.of(otherEvent));
+        // A gap-aware token hands over an event that committed late with the highest position read so far.
+        audit.handle(List.of(new GenericTrackedDomainEventMessage<>(otherEvent.trackingToken(),
+                (DomainEventMessage<?>) lateEvent)));
+
+        assertThat(AuditQueries.ofPatient(audit.read(), late.value(), 0, 10)).extracting(StoredEvent::position)
+                .containsExactly(lateEvent.trackingToken().position().orElseThrow());
+        assertThat(AuditQueries.ofPatient(audit.read(), other.value(), 0, 10)).extracting(StoredEvent::position)
+                .containsExactly(otherEvent.trackingToken().position().orElseThrow());
     }
 
     @Test
