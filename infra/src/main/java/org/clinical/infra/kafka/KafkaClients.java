@@ -41,7 +41,7 @@ public record KafkaClients(String bootstrapServers, Map<String, String> properti
     public Map<String, Object> producer(String clientId, Duration maxBlock) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 32L * 1024 * 1024);
         config.putAll(common(clientId));
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);

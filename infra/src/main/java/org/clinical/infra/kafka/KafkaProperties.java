@@ -69,16 +69,20 @@ public record KafkaProperties(String bootstrapServers, int embeddedPort, int par
      * @param startFrom   where a tenant's publisher starts when it has no stored position yet
      * @param batchSize   events sent, awaited and committed as one batch
      * @param sendTimeout how long a batch may wait for the broker's acknowledgements before it is abandoned
-     *                    and sent again later
+     *                    and sent again later; at most 8 s, below the 10 s claim timeout of the publisher's
+     *                    token, so that no other instance takes the tenant over while a batch waits
      * @param maxBackoff  the longest pause between two attempts while the broker cannot be reached (from 0.5 s,
      *                    doubling)
      * @param threads     threads shared by every tenant's publisher
      */
     public record Publisher(@DefaultValue("true") boolean enabled, @DefaultValue("first") StartFrom startFrom,
-                            @DefaultValue("2000") int batchSize, @DefaultValue("15s") Duration sendTimeout,
+                            @DefaultValue("2000") int batchSize, @DefaultValue("8s") Duration sendTimeout,
                             @DefaultValue("30s") Duration maxBackoff, @DefaultValue("2") int threads) {
 
-        public static final Publisher DEFAULTS = new Publisher(true, StartFrom.FIRST, 2000, Duration.ofSeconds(15),
+        /** Below the publisher token's claim timeout (10 s), with room for the batch's reads. */
+        public static final Duration MAX_SEND_TIMEOUT = Duration.ofSeconds(8);
+
+        public static final Publisher DEFAULTS = new Publisher(true, StartFrom.FIRST, 2000, Duration.ofSeconds(8),
                 Duration.ofSeconds(30), 2);
 
         public Publisher {
@@ -90,6 +94,10 @@ public record KafkaProperties(String bootstrapServers, int embeddedPort, int par
             }
             if (sendTimeout.isNegative() || sendTimeout.isZero() || maxBackoff.isNegative() || maxBackoff.isZero()) {
                 throw new IllegalArgumentException("clinical.kafka.publisher timeouts must be positive");
+            }
+            if (sendTimeout.compareTo(MAX_SEND_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("clinical.kafka.publisher.send-timeout must be at most "
+                        + MAX_SEND_TIMEOUT.toSeconds() + " s (below the claim timeout of 10 s)");
             }
         }
     }

@@ -24,6 +24,9 @@ import java.util.TreeMap;
  */
 public final class TopicReader {
 
+    private static KafkaConsumer<String, byte[]> offsets;
+    private static String offsetsBootstrap;
+
     private TopicReader() {
     }
 
@@ -61,16 +64,30 @@ public final class TopicReader {
         }
     }
 
-    /** The records the topic holds, per partition (its end offsets); empty when it does not exist. */
-    public static Map<Integer, Long> endOffsets(String bootstrapServers, String topic) {
-        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers)) {
-            Map<Integer, Long> offsets = new TreeMap<>();
-            List<TopicPartition> partitions = partitions(consumer, topic);
-            if (!partitions.isEmpty()) {
-                consumer.endOffsets(partitions, Duration.ofSeconds(10))
-                        .forEach((partition, offset) -> offsets.put(partition.partition(), offset));
+    /**
+     * The records the topic holds, per partition (its end offsets); empty when it does not exist. One consumer
+     * serves every call for a cluster (the contract matrix asks twice per refused request).
+     */
+    public static synchronized Map<Integer, Long> endOffsets(String bootstrapServers, String topic) {
+        if (offsets == null || !bootstrapServers.equals(offsetsBootstrap)) {
+            if (offsets != null) {
+                offsets.close();
             }
-            return offsets;
+            offsets = consumer(bootstrapServers);
+            offsetsBootstrap = bootstrapServers;
+        }
+        try {
+            Map<Integer, Long> ends = new TreeMap<>();
+            List<TopicPartition> partitions = partitions(offsets, topic);
+            if (!partitions.isEmpty()) {
+                offsets.endOffsets(partitions, Duration.ofSeconds(10))
+                        .forEach((partition, offset) -> ends.put(partition.partition(), offset));
+            }
+            return ends;
+        } catch (RuntimeException e) {
+            offsets.close();
+            offsets = null;
+            throw e;
         }
     }
 

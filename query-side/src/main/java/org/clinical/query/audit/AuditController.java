@@ -13,7 +13,6 @@ import org.clinical.infra.web.Page;
 import org.clinical.projections.audit.AuditProjection;
 import org.clinical.projections.audit.AuditQueries;
 import org.clinical.projections.audit.AuditQueries.Filter;
-
 import org.clinical.projections.readmodel.Read;
 import org.clinical.query.web.QueryParameters;
 import org.clinical.query.web.ReadModels;

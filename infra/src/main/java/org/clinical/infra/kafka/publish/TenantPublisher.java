@@ -30,7 +30,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 
@@ -64,6 +63,10 @@ final class TenantPublisher {
     private static final long CLAIM_RETRY_MS = 2_000;
     /** Well within the token store's claim timeout (10 s). */
     private static final long CLAIM_RENEWAL_MS = 3_000;
+    /** Before a batch is sent, a claim older than this is renewed: the send may then wait its whole timeout. */
+    private static final long CLAIM_FRESH_MS = 1_000;
+    /** A producer unused this long is closed: an idle tenant holds no buffers and no connections. */
+    private static final long PRODUCER_IDLE_MS = 60_000;
     private static final long FIRST_BACKOFF_MS = 500;
 
     private final Tenant tenant;
@@ -90,6 +93,7 @@ final class TenantPublisher {
     private boolean topicReady;
     private BlockingStream<TrackedEventMessage<?>> stream;
     private long lastClaimWrite;
+    private long lastSend;
     private int failures;
     private long retryAt;
     private Instant outageSince;
@@ -216,7 +220,7 @@ final class TenantPublisher {
     private long step() {
         long now = System.nanoTime();
         if (now - retryAt < 0) {
-            renewClaim();
+            renewClaim(CLAIM_RENEWAL_MS);
             return TimeUnit.NANOSECONDS.toMillis(retryAt - now) + 1;
         }
         try {
@@ -233,8 +237,15 @@ final class TenantPublisher {
             }
             List<TrackedEventMessage<?>> batch = take();
             if (batch.isEmpty()) {
-                renewClaim();
+                renewClaim(CLAIM_RENEWAL_MS);
+                if (producer != null && System.nanoTime() - lastSend > TimeUnit.MILLISECONDS.toNanos(PRODUCER_IDLE_MS)) {
+                    closeProducer();
+                }
                 return IDLE_MS;
+            }
+            renewClaim(CLAIM_FRESH_MS);
+            if (!claimed) {
+                return CLAIM_RETRY_MS;
             }
             TrackingToken last = batch.get(batch.size() - 1).trackingToken();
             int sent = publish(batch);
@@ -292,8 +303,9 @@ final class TenantPublisher {
         return transactions.fetchInTransaction(() -> tokens.fetchToken(NAME, SEGMENT));
     }
 
-    private void renewClaim() {
-        if (!claimed || System.nanoTime() - lastClaimWrite < TimeUnit.MILLISECONDS.toNanos(CLAIM_RENEWAL_MS)) {
+    /** Renews the claim when it was last written more than {@code olderThanMs} ago. */
+    private void renewClaim(long olderThanMs) {
+        if (!claimed || System.nanoTime() - lastClaimWrite < TimeUnit.MILLISECONDS.toNanos(olderThanMs)) {
             return;
         }
         try {
@@ -335,6 +347,7 @@ final class TenantPublisher {
         for (StoredEvent event : stored) {
             acknowledgements.add(producer.send(records.of(topic, tenant.id(), event)));
         }
+        lastSend = System.nanoTime();
         for (Future<RecordMetadata> acknowledgement : acknowledgements) {
             long left = deadline - System.nanoTime();
             try {
