@@ -72,6 +72,7 @@ class KafkaPublishingTest extends PlatformTest {
         assertThat(delivery.outOfOrderKeys()).as("keys out of order").isEmpty();
 
         long head = publisher.get("head").asLong();
+        awaitProjectionsCaughtUp(tenant);
         Api.Response history = api.get("/api/v1/" + tenant + "/audit/events").token(AUDITOR)
                 .header("Accept", "application/x-ndjson").header("X-Min-Position", String.valueOf(head)).send();
         assertThat(history.status()).as(history.toString()).isEqualTo(200);

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeoutException;
 final class Topics implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Topics.class);
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final KafkaClients clients;
     private final int partitions;
