@@ -41,8 +41,11 @@ import java.util.function.LongConsumer;
  * the token, read their stored rows in one query, send them all asynchronously and await the acknowledgements
  * as a whole, then store the token of the batch's last event.
  * <p>
+ * While the broker acknowledges a batch, the next one is read and sent (the producer keeps their order); its token
+ * is stored only after its own acknowledgements, and after the token of the batch before it.
+ * <p>
  * A batch that fails (the broker away, an acknowledgement later than the send timeout, the database away) is
- * abandoned: the producer is closed at once, so none of the batch's records still waiting can be written after
+ * abandoned, with the one sent after it: the producer is closed at once, so none of the batch's records still waiting can be written after
  * one that was given up, and the batch is taken again from the stored token after a pause that doubles from
  * 0.5 s up to the configured maximum. The first failure of an outage is logged, and its end; the attempts in
  * between are not. Records of an abandoned batch that the broker had acknowledged are sent again: consumers
@@ -92,6 +95,8 @@ final class TenantPublisher {
     private boolean claimed;
     private boolean topicReady;
     private BlockingStream<TrackedEventMessage<?>> stream;
+    /** The batch sent and not yet acknowledged (and committed), when there is one. */
+    private InFlight inFlight;
     private long lastClaimWrite;
     private long lastSend;
     private int failures;
@@ -235,27 +240,35 @@ final class TenantPublisher {
                 stream = source.openStream(fetchClaimedToken());
                 stream.setOnAvailableCallback(this::wake);
             }
-            List<TrackedEventMessage<?>> batch = take();
-            if (batch.isEmpty()) {
-                renewClaim(CLAIM_RENEWAL_MS);
-                if (producer != null && System.nanoTime() - lastSend > TimeUnit.MILLISECONDS.toNanos(PRODUCER_IDLE_MS)) {
-                    closeProducer();
+            if (inFlight == null) {
+                List<TrackedEventMessage<?>> batch = take();
+                if (batch.isEmpty()) {
+                    renewClaim(CLAIM_RENEWAL_MS);
+                    if (producer != null
+                            && System.nanoTime() - lastSend > TimeUnit.MILLISECONDS.toNanos(PRODUCER_IDLE_MS)) {
+                        closeProducer();
+                    }
+                    return IDLE_MS;
                 }
-                return IDLE_MS;
+                renewClaim(CLAIM_FRESH_MS);
+                if (!claimed) {
+                    return CLAIM_RETRY_MS;
+                }
+                inFlight = send(batch);
             }
-            renewClaim(CLAIM_FRESH_MS);
-            if (!claimed) {
-                return CLAIM_RETRY_MS;
-            }
-            TrackingToken last = batch.get(batch.size() - 1).trackingToken();
-            int sent = publish(batch);
+            // the next batch is read and sent while the broker acknowledges this one; its token waits its turn
+            List<TrackedEventMessage<?>> following = take();
+            InFlight next = following.isEmpty() ? null : send(following);
+            int acknowledged = inFlight.await();
             if (stopped) {
                 return -1;
             }
+            TrackingToken last = inFlight.last();
             transactions.executeInTransaction(() -> tokens.storeToken(last, NAME, SEGMENT));
             lastClaimWrite = System.nanoTime();
-            published.accept(sent);
+            published.accept(acknowledged);
             recovered();
+            inFlight = next;
             return 0;
         } catch (UnableToClaimTokenException e) {
             lostClaim();
@@ -328,10 +341,10 @@ final class TenantPublisher {
     }
 
     /**
-     * Sends the batch's stored events, read in one query, all at once, and waits for every acknowledgement, at
-     * most the send timeout; answers how many records were acknowledged.
+     * Sends the batch's stored events, read in one query, all at once, without waiting: {@link InFlight#await}
+     * waits for every acknowledgement, at most the send timeout from now.
      */
-    private int publish(List<TrackedEventMessage<?>> batch) throws Exception {
+    private InFlight send(List<TrackedEventMessage<?>> batch) throws Exception {
         Set<Long> positions = new LinkedHashSet<>();
         for (TrackedEventMessage<?> event : batch) {
             event.trackingToken().position().ifPresent(positions::add);
@@ -348,15 +361,24 @@ final class TenantPublisher {
             acknowledgements.add(producer.send(records.of(topic, tenant.id(), event)));
         }
         lastSend = System.nanoTime();
-        for (Future<RecordMetadata> acknowledgement : acknowledgements) {
-            long left = deadline - System.nanoTime();
-            try {
-                acknowledgement.get(Math.max(0, left), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof Exception cause ? cause : e;
+        return new InFlight(batch.get(batch.size() - 1).trackingToken(), acknowledgements, deadline);
+    }
+
+    /** A batch sent: the token of its last event, and its records' acknowledgements. */
+    private record InFlight(TrackingToken last, List<Future<RecordMetadata>> acknowledgements, long deadline) {
+
+        /** Waits for every acknowledgement until the deadline; answers how many records were acknowledged. */
+        int await() throws Exception {
+            for (Future<RecordMetadata> acknowledgement : acknowledgements) {
+                long left = deadline - System.nanoTime();
+                try {
+                    acknowledgement.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
             }
+            return acknowledgements.size();
         }
-        return stored.size();
     }
 
     private Producer<String, byte[]> producer() {
@@ -406,10 +428,11 @@ final class TenantPublisher {
         claimed = false;
     }
 
-    /** Drops the batch in flight: what was read is read again from the stored token. */
+    /** Drops the batches in flight: what was read is read again from the stored token. */
     private void abandon() {
         closeProducer();
         closeStream();
+        inFlight = null;
     }
 
     private void closeStream() {
