@@ -88,7 +88,9 @@ class KafkaPublishingTest extends PlatformTest {
             assertThat(record.key()).isEqualTo(value.get("aggregateId").asText());
             assertThat(record.headers()).containsEntry("type", value.get("type").asText())
                     .containsEntry("tenant", tenant)
-                    .containsEntry("position", value.get("position").asText());
+                    .containsEntry("position", value.get("position").asText())
+                    .containsEntry("sequence", value.get("sequence").asText())
+                    .containsEntry("eventId", value.get("eventId").asText());
             if (value.hasNonNull("revision")) {
                 assertThat(record.headers()).containsEntry("revision", value.get("revision").asText());
             }
