@@ -4,6 +4,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.clinical.infra.kafka.KafkaClients;
 import org.clinical.infra.kafka.KafkaProperties;
@@ -24,7 +26,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Creates each tenant's topic {@code clinical.<tenant>.events} before its first record, with the configured
  * partitions and replication factor; a topic that exists already (made by another instance, or by an operator
- * with other settings) is used as it is. The topics known to exist are remembered in this JVM only, to spare a
+ * with other settings) is used as it is, and so is one the platform may not create (the cluster's ACLs): then
+ * the operator creates it, and until then the publisher waits as during an outage. The topics known to exist are remembered in this JVM only, to spare a
  * request per batch: a topic deleted by hand while the platform runs is created again by the broker's
  * {@code auto.create.topics.enable} or not at all, and then the publisher waits, as during an outage.
  */
@@ -66,7 +69,11 @@ final class Topics implements AutoCloseable {
             admin().createTopics(List.of(newTopic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             log.info("Created Kafka topic {} ({} partitions)", topic, partitions);
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
+            if (e.getCause() instanceof TopicAuthorizationException
+                    || e.getCause() instanceof ClusterAuthorizationException) {
+                // a cluster where the platform may write but not create topics: the operator creates them
+                log.info("Not allowed to create Kafka topic {}; publishing to it as it is", topic);
+            } else if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
             }
         }
