@@ -123,7 +123,7 @@ public class KafkaPublishers implements MultiTenantAwareComponent, Ordered, Smar
                 .description("Events the broker acknowledged and the publisher committed")
                 .tag("tenant", tenantId).register(meters);
         TenantPublisher publisher = new TenantPublisher(tenant, processors.tokenStore(tenantId),
-                new SpringTransactionManager(region.transactionManager()), eventStores.eventSource(tenantId),
+                new SpringTransactionManager(region.transactionManager()), () -> eventStores.eventSource(tenantId),
                 region.jdbc(), clients, settings, topics, records, executor, published::increment);
         if (publishers.putIfAbsent(tenantId, publisher) == null) {
             publisher.start();

@@ -32,6 +32,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * One tenant's publisher: a streaming processor over the tenant's event store (the outbox) whose token, in the
@@ -76,7 +77,8 @@ final class TenantPublisher {
     private final String topic;
     private final TokenStore tokens;
     private final TransactionManager transactions;
-    private final StreamableMessageSource<TrackedEventMessage<?>> source;
+    /** Asked at the first step: the tenant's event store may be registered after this publisher. */
+    private final Supplier<StreamableMessageSource<TrackedEventMessage<?>>> source;
     private final JdbcTemplate jdbc;
     private final KafkaClients clients;
     private final KafkaProperties.Publisher settings;
@@ -92,6 +94,7 @@ final class TenantPublisher {
     private long nextAt;
 
     // touched only while stepping
+    private StreamableMessageSource<TrackedEventMessage<?>> events;
     private boolean claimed;
     private boolean topicReady;
     private BlockingStream<TrackedEventMessage<?>> stream;
@@ -106,7 +109,8 @@ final class TenantPublisher {
     private volatile String lastError;
 
     TenantPublisher(Tenant tenant, TokenStore tokens, TransactionManager transactions,
-                    StreamableMessageSource<TrackedEventMessage<?>> source, JdbcTemplate jdbc, KafkaClients clients,
+                    Supplier<StreamableMessageSource<TrackedEventMessage<?>>> source, JdbcTemplate jdbc,
+                    KafkaClients clients,
                     KafkaProperties.Publisher settings, Topics topics, EventRecords records,
                     ScheduledExecutorService executor, LongConsumer published) {
         this.tenant = tenant;
@@ -228,6 +232,13 @@ final class TenantPublisher {
             renewClaim(CLAIM_RENEWAL_MS);
             return TimeUnit.NANOSECONDS.toMillis(retryAt - now) + 1;
         }
+        if (events == null) {
+            try {
+                events = source.get();
+            } catch (IllegalStateException notYet) {
+                return 100;
+            }
+        }
         try {
             if (!claimed && !claim()) {
                 return CLAIM_RETRY_MS;
@@ -237,7 +248,7 @@ final class TenantPublisher {
                 topicReady = true;
             }
             if (stream == null) {
-                stream = source.openStream(fetchClaimedToken());
+                stream = events.openStream(fetchClaimedToken());
                 stream.setOnAvailableCallback(this::wake);
             }
             if (inFlight == null) {
@@ -292,7 +303,7 @@ final class TenantPublisher {
             transactions.executeInTransaction(() -> {
                 if (tokens.fetchSegments(NAME).length == 0) {
                     TrackingToken initial = settings.startFrom() == KafkaProperties.StartFrom.LATEST
-                            ? source.createHeadToken() : null;
+                            ? events.createHeadToken() : null;
                     tokens.initializeTokenSegments(NAME, 1, initial);
                 }
             });
