@@ -356,13 +356,14 @@ final class TenantPublisher {
      * waits for every acknowledgement, at most the send timeout from now.
      */
     private InFlight send(List<TrackedEventMessage<?>> batch) throws Exception {
-        Set<Long> positions = new LinkedHashSet<>();
+        // by id: a late event's token shows the highest position read so far, not its own
+        Set<String> ids = new LinkedHashSet<>();
         for (TrackedEventMessage<?> event : batch) {
-            event.trackingToken().position().ifPresent(positions::add);
+            ids.add(event.getIdentifier());
         }
-        List<StoredEvent> stored = StoredEvent.at(jdbc, tenant, positions);
-        if (stored.size() != positions.size()) {
-            throw new IllegalStateException("tenant " + tenant.id() + ": " + positions.size() + " events read, "
+        List<StoredEvent> stored = StoredEvent.withIds(jdbc, tenant, ids);
+        if (stored.size() != ids.size()) {
+            throw new IllegalStateException("tenant " + tenant.id() + ": " + ids.size() + " events read, "
                     + stored.size() + " stored rows found");
         }
         Producer<String, byte[]> producer = producer();
