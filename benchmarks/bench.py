@@ -13,6 +13,9 @@
                                                             (NAMEs: projections to rebuild first)
   bench.py rebuild  BASE_URL TENANT SECRET EVENTS NAME...   rebuilds each projection in turn, waits for each,
                                                             prints events/s (EVENTS: events in the tenant's stream)
+  bench.py kafka-catchup BASE_URL TENANT SECRET TIMEOUT_S waits until the Kafka publisher has no lag; prints its
+                                                            backlog throughput (events/s)
+  bench.py kafka-ratio ON_LOG OFF_LOG                       ok requests/s with the publisher over without it
   bench.py cpu      PLATFORM_PID BENCH_PID OUT_JSON MAX_S   samples per-process CPU every 2 s until SIGTERM or
                                                             MAX_S, writes cores used per process group
                                                             (BENCH_PID: the process running Gatling)
@@ -210,6 +213,48 @@ def catchup(base_url: str, tenant: str, secret: str, timeout: float, rebuild_nam
             last_print = elapsed
             print("catch-up: " + ", ".join(f"{i['name']} {i['position']}/{i['head']}" for i in items), flush=True)
         time.sleep(0.5)
+
+
+def kafka_publisher(client: "Client", tenant: str) -> dict:
+    status, answer = client.get(f"/api/v1/{tenant}/projections")
+    if status != 200 or not answer.get("publishers"):
+        raise SystemExit(f"GET /api/v1/{tenant}/projections answered {status} without a publisher: {answer}")
+    return answer["publishers"][0]
+
+
+def kafka_catchup(base_url: str, tenant: str, secret: str, timeout: float) -> None:
+    """The Kafka publisher's backlog throughput: from the moment it starts moving (its claim just released by
+    run.sh) until its lag is 0, the events it published / the time it took (polled every 0.1 s)."""
+    admin = Client(base_url, hs256_token(secret, "bench-admin", ["admin"], [tenant]))
+    first = kafka_publisher(admin, tenant)
+    backlog = first["lag"]
+    started = time.monotonic()
+    moving = None
+    while True:
+        item = kafka_publisher(admin, tenant)
+        now = time.monotonic()
+        if moving is None and item["position"] != first["position"]:
+            moving = (now, first["position"])
+        if item["lag"] == 0:
+            break
+        if now - started > timeout:
+            raise SystemExit(f"kafka catch-up: still behind after {timeout:.0f} s: {item}")
+        time.sleep(0.1)
+    elapsed = time.monotonic() - (moving[0] if moving else started)
+    total = time.monotonic() - started
+    print(f"  kafka backlog   {backlog} events published in {total:.1f} s from the release"
+          f" ({backlog / total:,.0f} events/s); {backlog / max(elapsed, 0.1):,.0f} events/s from the first"
+          f" committed batch on (polled every 0.1 s)")
+
+
+def kafka_ratio(on_log: str, off_log: str) -> None:
+    """Command throughput with the Kafka publisher over without it, from two measured runs of the same bench run."""
+    def ok_rps(log_path: str) -> float:
+        value = parse_console(log_path)["figures"].get("mean throughput (rps)", ["-", "-", "-"])[1]
+        return 0.0 if value in ("-", "") else float(value.replace(",", ""))
+    on, off = ok_rps(on_log), ok_rps(off_log)
+    print(f"  with / without  {on:.1f} / {off:.1f} ok requests/s = "
+          + (f"{100 * on / off:.1f} %" if off else "n/a"))
 
 
 def rebuild(base_url: str, tenant: str, secret: str, events: int, names) -> None:
@@ -592,6 +637,10 @@ def main(argv) -> None:
         vitals(args[0], args[1], args[2], args[3])
     elif command == "catchup":
         catchup(args[0], args[1], args[2], float(args[3]), args[4:])
+    elif command == "kafka-ratio":
+        kafka_ratio(args[0], args[1])
+    elif command == "kafka-catchup":
+        kafka_catchup(args[0], args[1], args[2], float(args[3]))
     elif command == "rebuild":
         rebuild(args[0], args[1], args[2], int(args[3]), args[4:])
     elif command == "scrape":

@@ -4,6 +4,8 @@
 #   benchmarks/run.sh [single|batch|all]                      write side (default: all = single, batch)
 #   benchmarks/run.sh summary|lag|search|stats|rebuild|reads  read side (reads = all five, in that order)
 #   benchmarks/run.sh audit                                   the auditor's reads on a seeded store (issue 9)
+#   benchmarks/run.sh kafka                                   the Kafka publisher (issue 10): commands with and
+#                                                             without it, its backlog throughput, its latency
 #   benchmarks/run.sh reference                               the PostgreSQL reference alone
 #
 # Every run first measures the reference of this machine, before the platform starts: PostgreSQL's raw commit
@@ -61,9 +63,9 @@ set -euo pipefail
 
 MODE=${1:-all}
 case "$MODE" in
-    single | batch | all | reference) READ_MODE=0 ;;
+    single | batch | all | reference | kafka) READ_MODE=0 ;;
     summary | lag | search | stats | rebuild | reads | audit) READ_MODE=1 ;;
-    *) echo "usage: $0 [single|batch|all|summary|lag|search|stats|rebuild|reads|audit|reference]" >&2; exit 2 ;;
+    *) echo "usage: $0 [single|batch|all|summary|lag|search|stats|rebuild|reads|audit|kafka|reference]" >&2; exit 2 ;;
 esac
 
 cd "$(dirname "$0")/.."
@@ -501,6 +503,41 @@ if [ "$MODE" = audit ]; then
     timeout 3600 python3 benchmarks/bench.py audit "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "$AUDITED" \
         "$AUDIT_REPEATS" | tee "$OUT/audit.log"
     grep '^  ' "$OUT/audit.log" >>"$SUMMARY"
+fi
+# kafka: single commands (USERS clients) with the tenant's publisher running, then with it held off (its token's
+# claim taken by SQL, so the platform itself is unchanged), in the same run; then the backlog the second run left
+# is released and its publishing timed (bench.py kafka-catchup); then the end-to-end latency of a steady
+# LAG_RATE observations/s (ProjectionLagSimulation) to a consumer (benchmarks/kafka/KafkaLatency.java).
+if [ "$MODE" = kafka ]; then
+    KAFKA_CP="$(ls ~/.m2/repository/org/apache/kafka/kafka-clients/*/kafka-clients-*.jar | grep -v sources | tail -1):$(ls ~/.m2/repository/org/slf4j/slf4j-api/*/slf4j-api-*.jar | tail -1)"
+    KAFKA_BOOTSTRAP=$(grep -o 'In-process Kafka broker (KRaft) listening on [0-9.:]*' "$OUT/platform.log" | awk '{print $NF}' | tail -1)
+    KAFKA_CLAIM="update $SCHEMA.token_entry set owner = 'bench-held', timestamp = '2100-01-01T00:00:00Z' where processor_name = 'kafka-publisher'"
+    KAFKA_RELEASE="update $SCHEMA.token_entry set owner = null where processor_name = 'kafka-publisher'"
+    simulate kafka-on SingleObservationSimulation "$USERS" 1
+    psql_bench -c "$KAFKA_CLAIM" >/dev/null
+    simulate kafka-off SingleObservationSimulation "$USERS" 1
+    {
+        echo "== kafka: single commands with the publisher (kafka-on) and without it (kafka-off), same run"
+        python3 benchmarks/bench.py kafka-ratio "$OUT/gatling-kafka-on.log" "$OUT/gatling-kafka-off.log"
+    } >>"$SUMMARY"
+    wait_quiet
+    psql_bench -c "$KAFKA_RELEASE" >/dev/null
+    timeout 3600 python3 benchmarks/bench.py kafka-catchup "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" 3000 \
+        | tee "$OUT/kafka-catchup.log"
+    grep '^  ' "$OUT/kafka-catchup.log" >>"$SUMMARY"
+    if [ "$WARMUP" -gt 0 ]; then
+        run_gatling ProjectionLagSimulation kafka-latency-warm-up "$WARMUP" 0 0 "$LAG_RATE"
+    fi
+    "$CLINICAL_JAVA_HOME/bin/java" -cp "$KAFKA_CP" benchmarks/kafka/KafkaLatency.java "$KAFKA_BOOTSTRAP" \
+        "clinical.$TENANT.events" $((DURATION + 10)) >"$OUT/kafka-latency.log" 2>&1 &
+    LATENCY_PID=$!
+    sleep 3
+    echo "== kafka-latency: ProjectionLagSimulation, $LAG_RATE observations/s, ${DURATION} s" >>"$SUMMARY"
+    run_gatling ProjectionLagSimulation kafka-latency "$DURATION" 0 1 "$LAG_RATE"
+    python3 benchmarks/bench.py summary 1 "$OUT/gatling-kafka-latency.log" "$OUT/cpu-kafka-latency.json" \
+        "$REF_TPS_16" "$REF_BATCH_ROWS" >>"$SUMMARY"
+    wait "$LATENCY_PID" || true
+    grep '^  kafka latency' "$OUT/kafka-latency.log" >>"$SUMMARY" || tail -5 "$OUT/kafka-latency.log" >>"$SUMMARY"
 fi
 
 echo

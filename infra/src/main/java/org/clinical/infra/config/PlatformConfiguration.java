@@ -20,6 +20,7 @@ import org.clinical.infra.region.Regions;
 import org.clinical.infra.security.TenantAccess;
 import org.clinical.infra.tenant.TenantActivation;
 import org.clinical.infra.tenant.TenantClaims;
+import org.clinical.infra.tenant.TenantDiscovery;
 import org.clinical.infra.tenant.ActiveTenants;
 import org.clinical.infra.tenant.TenantJdbc;
 import org.clinical.infra.tenant.TenantRegistry;
@@ -191,6 +192,12 @@ public class PlatformConfiguration {
             schemas.migratePlatform();
             registry.all().forEach(activation::activate);
         };
+    }
+
+    /** Tenants created on other instances come to life here within 30 s, not only at their first request. */
+    @Bean
+    TenantDiscovery tenantDiscovery(TenantRegistry registry, ActiveTenants active, TenantActivation activation) {
+        return new TenantDiscovery(registry, active, activation);
     }
 
     /** Also on error dispatches, so that {@code /error} answers with the failed request's correlation id. */

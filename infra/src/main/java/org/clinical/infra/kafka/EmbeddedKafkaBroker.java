@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A real single-node Kafka broker running inside this JVM, for local runs and tests: Kafka's own
  * {@link KafkaRaftServer} in KRaft mode, one process acting as both broker and controller, listening
- * on 127.0.0.1 only. Its log directory is formatted the way {@code kafka-storage format} does it.
+ * on 127.0.0.1 only. Its log directory is formatted the way {@code kafka-storage format} does it. It can be
+ * {@link #stop stopped} and {@link #restart restarted} on the same ports and log directory, keeping its topics
+ * and records, as a real broker's outage would.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -36,14 +38,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
     private static final int START_ATTEMPTS = 3;
 
+    private static final int RESTART_ATTEMPTS = 20;
+
     private final int port;
+    private final int controllerPort;
     private final Path logDir;
     private final boolean temporaryLogDir;
-    private final KafkaRaftServer server;
+    private KafkaRaftServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafkaBroker(int port, Path logDir, boolean temporaryLogDir, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(int port, int controllerPort, Path logDir, boolean temporaryLogDir,
+                                KafkaRaftServer server) {
         this.port = port;
+        this.controllerPort = controllerPort;
         this.logDir = logDir;
         this.temporaryLogDir = temporaryLogDir;
         this.server = server;
@@ -64,9 +71,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Path dir = temporary ? createTempDir() : logDir;
         for (int attempt = 1; ; attempt++) {
             int clientPort = port == 0 ? freePort() : port;
+            int controllerPort = freePort();
             try {
-                KafkaRaftServer server = startServer(brokerProperties(clientPort, freePort(), dir), dir);
-                EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(clientPort, dir, temporary, server);
+                KafkaRaftServer server = startServer(brokerProperties(clientPort, controllerPort, dir), dir);
+                EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(clientPort, controllerPort, dir, temporary,
+                        server);
                 log.info("Kafka broker (KRaft) started on {} in {} ms, log dir {}",
                         broker.bootstrapServers(), Duration.ofNanos(System.nanoTime() - started).toMillis(), dir);
                 return broker;
@@ -95,12 +104,59 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return logDir;
     }
 
+    /** Whether the broker runs now (not stopped, not closed). */
+    public synchronized boolean running() {
+        return server != null;
+    }
+
+    /** Stops the broker as an outage would, keeping its log directory; {@link #restart} brings it back. */
+    public synchronized void stop() {
+        if (server != null) {
+            shutdown(server);
+            server = null;
+            log.info("Kafka broker on {} stopped (log dir kept)", bootstrapServers());
+        }
+    }
+
+    /**
+     * Starts a stopped broker again on the same ports and log directory: its topics and records are still there.
+     * Retries while the operating system has not released the ports yet.
+     */
+    public synchronized void restart() {
+        if (closed.get()) {
+            throw new IllegalStateException("The broker is closed");
+        }
+        if (server != null) {
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                server = startServer(brokerProperties(port, controllerPort, logDir), logDir);
+                log.info("Kafka broker on {} restarted", bootstrapServers());
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= RESTART_ATTEMPTS || !bindFailure(e)) {
+                    throw new IllegalStateException("Could not restart the in-process Kafka broker on port " + port, e);
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while restarting the Kafka broker", interrupted);
+                }
+            }
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        shutdown(server);
+        if (server != null) {
+            shutdown(server);
+            server = null;
+        }
         if (temporaryLogDir) {
             delete(logDir);
         }
@@ -185,6 +241,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof BindException) {
                 return requestedPort == 0 || isFree(requestedPort);
+            }
+        }
+        return false;
+    }
+
+    private static boolean bindFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
             }
         }
         return false;

@@ -13,8 +13,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Kafka wiring: the {@link KafkaEndpoint} the platform talks to and its health. Without
- * {@code clinical.kafka.bootstrap-servers} it runs an in-process KRaft broker for the life of the context.
+ * Kafka wiring: the {@link KafkaEndpoint} the platform talks to, the settings of its clients and its health.
+ * Without {@code clinical.kafka.bootstrap-servers} it runs an in-process KRaft broker for the life of the context.
+ * The publisher is wired apart ({@code publish.KafkaPublishing}): it needs the event stores.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(KafkaProperties.class)
@@ -38,9 +39,15 @@ public class KafkaConfiguration {
         return new KafkaEndpoint(properties.bootstrapServers().trim());
     }
 
+    /** Every client's settings: the endpoint and the pass-through {@code clinical.kafka.properties.*}. */
+    @Bean
+    public KafkaClients kafkaClients(KafkaEndpoint endpoint, KafkaProperties properties) {
+        return new KafkaClients(endpoint, properties);
+    }
+
     @Bean(destroyMethod = "close")
-    public KafkaHealthIndicator kafkaHealthIndicator(KafkaEndpoint endpoint) {
-        return new KafkaHealthIndicator(endpoint.bootstrapServers());
+    public KafkaHealthIndicator kafkaHealthIndicator(KafkaClients clients) {
+        return new KafkaHealthIndicator(clients);
     }
 
     static final class NoBootstrapServersConfigured implements Condition {

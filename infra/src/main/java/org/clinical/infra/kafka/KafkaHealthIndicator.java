@@ -2,6 +2,7 @@ package org.clinical.infra.kafka;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,22 +15,34 @@ import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.common.Node;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
 
 /**
- * Actuator health of the Kafka cluster: UP when it describes itself with at least one node within
- * about two seconds, DOWN otherwise. One admin client, created on first use, serves every check.
+ * Actuator health of the Kafka cluster: UP when it describes itself with at least one node within about two
+ * seconds, {@link #DEGRADED} otherwise: commands go on while Kafka is away (the publisher catches up when it
+ * returns), so Kafka never makes the platform DOWN. The status order ({@code application.yml}) puts DEGRADED
+ * between DOWN and UP, answered with 200. One admin client, created on first use, serves every check.
  */
 public class KafkaHealthIndicator implements HealthIndicator, AutoCloseable {
+
+    /** The broker cannot be reached: events wait in the event store until it can. */
+    public static final Status DEGRADED = new Status("DEGRADED", "Kafka cannot be reached; events are published once it can");
 
     private static final int TIMEOUT_MS = 2_000;
     private static final long HARD_LIMIT_MS = TIMEOUT_MS + 500;
 
     private final String bootstrapServers;
+    private final Map<String, Object> clientConfig;
     private Admin admin;
     private boolean closed;
 
     public KafkaHealthIndicator(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+        this(new KafkaClients(bootstrapServers, Map.of()));
+    }
+
+    public KafkaHealthIndicator(KafkaClients clients) {
+        this.bootstrapServers = clients.bootstrapServers();
+        this.clientConfig = clients.common("clinical-health");
     }
 
     @Override
@@ -39,7 +52,7 @@ public class KafkaHealthIndicator implements HealthIndicator, AutoCloseable {
             DescribeClusterResult cluster = admin().describeCluster(new DescribeClusterOptions().timeoutMs(TIMEOUT_MS));
             Collection<Node> nodes = cluster.nodes().get(HARD_LIMIT_MS, TimeUnit.MILLISECONDS);
             if (nodes.isEmpty()) {
-                return builder.down().withDetail("error", "The cluster reports no broker nodes").build();
+                return builder.status(DEGRADED).withDetail("error", "The cluster reports no broker nodes").build();
             }
             return builder.up()
                     .withDetail("clusterId", cluster.clusterId().get(HARD_LIMIT_MS, TimeUnit.MILLISECONDS))
@@ -47,12 +60,17 @@ public class KafkaHealthIndicator implements HealthIndicator, AutoCloseable {
                     .build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return builder.down(e).build();
+            return degraded(builder, e);
         } catch (ExecutionException e) {
-            return builder.down(e.getCause()).build();
+            return degraded(builder, e.getCause());
         } catch (TimeoutException | RuntimeException e) {
-            return builder.down(e).build();
+            return degraded(builder, e);
         }
+    }
+
+    /** The exception's class only: a message can quote configuration. */
+    private static Health degraded(Health.Builder builder, Throwable cause) {
+        return builder.status(DEGRADED).withDetail("error", cause.getClass().getName()).build();
     }
 
     @Override
@@ -69,14 +87,13 @@ public class KafkaHealthIndicator implements HealthIndicator, AutoCloseable {
             throw new IllegalStateException("The Kafka health indicator is closed");
         }
         if (admin == null) {
-            admin = Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    AdminClientConfig.CLIENT_ID_CONFIG, "clinical-health",
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS,
-                    AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, TIMEOUT_MS / 2,
-                    AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, TIMEOUT_MS,
-                    AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, TIMEOUT_MS / 2));
+            Map<String, Object> config = new HashMap<>(clientConfig);
+            config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+            config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+            config.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, TIMEOUT_MS / 2);
+            config.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, TIMEOUT_MS);
+            config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, TIMEOUT_MS / 2);
+            admin = Admin.create(config);
         }
         return admin;
     }

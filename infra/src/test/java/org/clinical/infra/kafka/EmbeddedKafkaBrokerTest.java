@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -107,6 +108,46 @@ class EmbeddedKafkaBrokerTest {
         try (EmbeddedKafkaBroker second = EmbeddedKafkaBroker.start(0, logDir);
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, second.bootstrapServers()))) {
             assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).contains("kept");
+        }
+    }
+
+    @Test
+    void stopsAndRestartsOnTheSamePortKeepingItsRecords() throws Exception {
+        try (EmbeddedKafkaBroker restarted = EmbeddedKafkaBroker.start(0)) {
+            String bootstrap = restarted.bootstrapServers();
+            Map<String, Object> producer = Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                    ProducerConfig.ACKS_CONFIG, "all");
+            try (KafkaProducer<String, String> before = new KafkaProducer<>(producer)) {
+                before.send(new ProducerRecord<>("outage", "k", "before")).get(10, TimeUnit.SECONDS);
+            }
+
+            restarted.stop();
+            assertThat(restarted.running()).isFalse();
+            restarted.restart();
+
+            assertThat(restarted.running()).isTrue();
+            assertThat(restarted.bootstrapServers()).isEqualTo(bootstrap);
+            try (KafkaProducer<String, String> after = new KafkaProducer<>(producer)) {
+                after.send(new ProducerRecord<>("outage", "k", "after")).get(20, TimeUnit.SECONDS);
+            }
+            List<String> values = new ArrayList<>();
+            Map<String, Object> consumer = new HashMap<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.GROUP_ID_CONFIG, "restart-test",
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+            try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(consumer)) {
+                reader.subscribe(Set.of("outage"));
+                long deadline = System.nanoTime() + DEADLINE.toNanos();
+                while (values.size() < 2 && System.nanoTime() < deadline) {
+                    reader.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                }
+            }
+            assertThat(values).containsExactly("before", "after");
         }
     }
 

@@ -10,13 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 
-/** The Kafka health check against a live broker, a stopped one and a port nobody listens on. */
+/** The Kafka health check against a live broker, a stopped one and a port nobody listens on: never DOWN. */
 class KafkaHealthIndicatorTest {
 
     private static final Duration HEALTH_BUDGET = Duration.ofSeconds(3);
 
     @Test
-    void upWhileTheBrokerRunsAndDownOnceItIsClosed() {
+    void upWhileTheBrokerRunsAndDegradedOnceItIsClosed() {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0);
         try (KafkaHealthIndicator indicator = new KafkaHealthIndicator(broker.bootstrapServers())) {
             Health up = indicator.health();
@@ -25,16 +25,16 @@ class KafkaHealthIndicatorTest {
 
             broker.close();
 
-            Health down = timed(indicator);
-            assertThat(down.getStatus()).isEqualTo(Status.DOWN);
-            assertThat(down.getDetails()).containsKey("error");
+            Health degraded = timed(indicator);
+            assertThat(degraded.getStatus()).isEqualTo(KafkaHealthIndicator.DEGRADED);
+            assertThat(degraded.getDetails()).containsKey("error");
         } finally {
             broker.close();
         }
     }
 
     @Test
-    void downQuicklyWhenNothingListens() throws Exception {
+    void degradedQuicklyWhenNothingListens() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
@@ -42,18 +42,18 @@ class KafkaHealthIndicatorTest {
         try (KafkaHealthIndicator indicator = new KafkaHealthIndicator("127.0.0.1:" + closedPort)) {
             Health health = timed(indicator);
 
-            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getStatus()).isEqualTo(KafkaHealthIndicator.DEGRADED);
             assertThat(health.getDetails()).containsEntry("bootstrapServers", "127.0.0.1:" + closedPort)
                     .containsKey("error");
         }
     }
 
     @Test
-    void downWhenTheBootstrapAddressCannotBeUsed() {
+    void degradedWhenTheBootstrapAddressCannotBeUsed() {
         try (KafkaHealthIndicator indicator = new KafkaHealthIndicator("not a host list")) {
             Health health = timed(indicator);
 
-            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getStatus()).isEqualTo(KafkaHealthIndicator.DEGRADED);
             assertThat(health.getDetails()).containsKey("error");
         }
     }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.function.Executable;
+import org.clinical.infra.kafka.KafkaEndpoint;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -47,8 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The contract as an executable matrix: every row of {@link ContractTable} against every rule of
  * {@code API.md}'s conventions and role sections that applies to it. Each rule is one generated test per row,
  * on data of its own, so a failure names the endpoint and the rule. Every rejected request is checked to store
- * nothing: events, command-side tables, dead letters, idempotency keys, read models and the Redis cache
- * ({@link StoredState}).
+ * nothing: events, command-side tables, dead letters, idempotency keys, read models, the Redis cache and the
+ * tenant's Kafka topic ({@link StoredState}).
  */
 class ContractMatrixTest extends PlatformTest implements Given {
 
@@ -63,6 +64,9 @@ class ContractMatrixTest extends PlatformTest implements Given {
 
     @Autowired
     private StringRedisTemplate redis;
+
+    @Autowired
+    private KafkaEndpoint kafka;
 
     @TestFactory
     Stream<DynamicNode> every_endpoint_against_every_rule_of_the_contract() {
@@ -328,10 +332,11 @@ class ContractMatrixTest extends PlatformTest implements Given {
     /** Runs the refusals, then checks the tenant's stored state is what it was before them. */
     private void storesNothing(Request request, Runnable refusals) {
         caughtUp(request.tenant());
-        Map<String, String> before = StoredState.of(request.tenant(), redis);
+        Map<String, String> before = StoredState.of(request.tenant(), redis, kafka.bootstrapServers());
         refusals.run();
         caughtUp(request.tenant());
-        assertThat(StoredState.of(request.tenant(), redis)).as("stored state of %s after a refused request",
+        assertThat(StoredState.of(request.tenant(), redis, kafka.bootstrapServers()))
+                .as("stored state of %s after a refused request",
                 request.tenant()).isEqualTo(before);
     }
 
@@ -484,5 +489,6 @@ class ContractMatrixTest extends PlatformTest implements Given {
             return;
         }
         awaitProjectionsCaughtUp(tenant);
+        awaitPublished(tenant);
     }
 }

@@ -1,5 +1,6 @@
 package org.clinical.platform.contract;
 
+import org.clinical.platform.kafka.TopicReader;
 import org.clinical.platform.support.TestDatabase;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -14,7 +15,10 @@ import java.util.TreeMap;
  * Everything stored for one tenant, to compare before and after a rejected request: the content (not only the
  * row count) of every table of its schema (event store, command-side tables, dead letters, idempotency keys),
  * of every read-model generation and of its analytics views' schema, the tenant directory's row for it, its
- * entries in the PHI access log, and every Redis key of the tenant with its value. A tenant that does not exist has an empty state.
+ * entries in the PHI access log, every Redis key of the tenant with its value, and the records of its Kafka topic
+ * (the end offset of each partition: taken once the publisher has caught up, a refused request that stored an event
+ * would show there too, and one that published without storing would show only there). A tenant that does not
+ * exist has an empty state.
  */
 final class StoredState {
 
@@ -25,7 +29,7 @@ final class StoredState {
     private StoredState() {
     }
 
-    static Map<String, String> of(String tenant, StringRedisTemplate redis) {
+    static Map<String, String> of(String tenant, StringRedisTemplate redis, String kafkaBootstrapServers) {
         Map<String, String> state = new TreeMap<>();
         String t = tenant.replace('-', '_');
         try (Connection c = TestDatabase.connect(); var st = c.createStatement()) {
@@ -70,6 +74,8 @@ final class StoredState {
             state.put("redis " + key, redis.type(key).code() + " " + (redis.type(key).code().equals("string")
                     ? redis.opsForValue().get(key) : String.valueOf(redis.opsForHash().entries(key))));
         }
+        String topic = "clinical." + tenant + ".events";
+        state.put("kafka " + topic, String.valueOf(TopicReader.endOffsets(kafkaBootstrapServers, topic)));
         return state;
     }
 }

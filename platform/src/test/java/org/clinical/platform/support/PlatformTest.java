@@ -60,6 +60,12 @@ public abstract class PlatformTest {
         registry.add("clinical.jwt.secret", () -> Tokens.SECRET);
         registry.add("clinical.audit.signing.key", () -> AUDIT_SIGNING_KEY);
         registry.add("clinical.kafka.embedded-port", () -> "0");
+        // a broker outage in a test (KafkaOutageTest) is noticed within 3 s and retried at least every 2 s; the
+        // interceptor does nothing until a test arms it
+        registry.add("clinical.kafka.publisher.send-timeout", () -> "3s");
+        registry.add("clinical.kafka.publisher.max-backoff", () -> "2s");
+        registry.add("clinical.kafka.properties.interceptor.classes",
+                () -> "org.clinical.platform.kafka.HoldingInterceptor");
         registry.add("spring.data.redis.url", TestRedis::url);
         // Tomcat's work directory goes with the run's own directory, even when the run is killed
         registry.add("server.tomcat.basedir", () -> TestRun.dir().resolve("tomcat").toString());
@@ -256,6 +262,24 @@ public abstract class PlatformTest {
         awaitProjections(tenant, item -> item.get("lag").asLong() == 0
                 && item.get("position").asLong() == item.get("head").asLong()
                 && !item.get("rebuilding").asBoolean(), "caught up");
+    }
+
+    /**
+     * Waits until the tenant's Kafka publisher has committed the head of its stream, as the projection list shows
+     * it; at most 120 s. Answers the publisher's entry.
+     */
+    protected JsonNode awaitPublished(String tenant) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        while (true) {
+            Api.Response list = api.get("/api/v1/" + tenant + "/projections").token(ADMIN).send();
+            assertThat(list.status()).as(list.toString()).isEqualTo(200);
+            JsonNode kafka = list.body().at("/publishers/0");
+            if (kafka.path("lag").asLong(-1) == 0 && kafka.path("position").asLong() == kafka.path("head").asLong()) {
+                return kafka;
+            }
+            assertThat(Instant.now()).as("Kafka publisher of %s caught up: %s", tenant, list).isBefore(deadline);
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
     }
 
     /** Waits until every item of the tenant's projection list is {@code done}; at most 120 s. */

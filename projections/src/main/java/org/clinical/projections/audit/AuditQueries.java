@@ -1,5 +1,6 @@
 package org.clinical.projections.audit;
 
+import org.clinical.infra.eventstore.StoredEvent;
 import org.clinical.projections.readmodel.Read;
 import org.springframework.jdbc.core.ConnectionCallback;
 
@@ -27,15 +28,6 @@ import java.util.function.Consumer;
 public final class AuditQueries {
 
     /**
-     * An event as stored: {@code recordedAt} the stored text (6 fraction digits), {@code payload} the stored JSON
-     * object's text, {@code actor}, {@code correlationId} and {@code causationId} from its metadata.
-     */
-    public record StoredEvent(long position, String eventId, String type, String revision, String aggregateType,
-                              String aggregateId, long sequence, String recordedAt, String actor,
-                              String correlationId, String causationId, String payload) {
-    }
-
-    /**
      * What {@link #events} keeps; each part null when not asked.
      *
      * @param from first recording time, inclusive
@@ -50,14 +42,8 @@ public final class AuditQueries {
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final int FETCH_SIZE = 500;
 
-    private static final String COLUMNS = """
-            select e.global_index, e.event_identifier, e.payload_type, e.payload_revision, e.type,
-                   e.aggregate_identifier, e.sequence_number, e.time_stamp, m.meta ->> 'actor',
-                   m.meta ->> 'correlationId', m.meta ->> 'causationId', convert_from(e.payload, 'UTF8')
-            """;
-    private static final String META = """
-            cross join lateral (select convert_from(e.meta_data, 'UTF8')::jsonb as meta) m
-            """;
+    private static final String COLUMNS = StoredEvent.COLUMNS;
+    private static final String META = StoredEvent.META;
     private static final String KNOWN_PATIENT = """
             select exists (select 1 from {audit}.audit_subject where aggregate_id = ? and patient_id = ?)""";
     /**
@@ -115,7 +101,7 @@ public final class AuditQueries {
     /** The tenant's events after {@code after} (a position; 0 from the first) kept by the filter, at most {@code limit}. */
     public static List<StoredEvent> events(Read read, Filter filter, long after, int limit) {
         Query query = events(read, filter, after).limit(limit);
-        return read.jdbc().query(query.sql(), AuditQueries::event, query.args().toArray());
+        return read.jdbc().query(query.sql(), StoredEvent::row, query.args().toArray());
     }
 
     /**
@@ -143,7 +129,7 @@ public final class AuditQueries {
                     try (PreparedStatement statement = prepare(con, read, events(read, filter, position).limit(chunk));
                          ResultSet rs = statement.executeQuery()) {
                         while (rs.next()) {
-                            StoredEvent event = event(rs, 0);
+                            StoredEvent event = StoredEvent.row(rs, 0);
                             sink.accept(event);
                             position = event.position();
                             handed++;
@@ -164,7 +150,7 @@ public final class AuditQueries {
      */
     public static List<StoredEvent> ofPatient(Read read, UUID patientId, long after, int limit) {
         String sql = read.sql(OF_PATIENT).formatted(read.tenant().schema(), "limit ?");
-        return read.jdbc().query(sql, AuditQueries::event, patientId, after, limit);
+        return read.jdbc().query(sql, StoredEvent::row, patientId, after, limit);
     }
 
     /** Every event of the patient's history after {@code after}, handed to {@code sink} one at a time. */
@@ -226,7 +212,7 @@ public final class AuditQueries {
                 statement.setFetchSize(FETCH_SIZE);
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
-                        sink.accept(event(rs, 0));
+                        sink.accept(StoredEvent.row(rs, 0));
                     }
                 }
             } finally {
@@ -250,12 +236,6 @@ public final class AuditQueries {
             statement.close();
             throw e;
         }
-    }
-
-    private static StoredEvent event(ResultSet rs, int row) throws SQLException {
-        return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10),
-                rs.getString(11), rs.getString(12));
     }
 
     private static Instant ceilMicros(Instant time) {

@@ -22,7 +22,7 @@ import org.clinical.events.patient.PatientEvent.PatientMerged;
 import org.clinical.events.patient.PatientEvent.PatientRegistered;
 import org.clinical.events.patient.PatientId;
 import org.clinical.projections.audit.AuditQueries.Filter;
-import org.clinical.projections.audit.AuditQueries.StoredEvent;
+import org.clinical.infra.eventstore.StoredEvent;
 import org.clinical.projections.support.ProjectionHarness;
 import org.clinical.projections.support.ProjectionHarness.Mode;
 import org.junit.jupiter.api.AfterEach;

@@ -1,18 +1,18 @@
 package org.clinical.query.audit;
 
-import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import org.clinical.infra.eventstore.EventView;
+import org.clinical.infra.eventstore.StoredEvent;
 import org.clinical.infra.web.Cursor;
 import org.clinical.infra.web.NotFoundException;
 import org.clinical.infra.web.Page;
 import org.clinical.projections.audit.AuditProjection;
 import org.clinical.projections.audit.AuditQueries;
 import org.clinical.projections.audit.AuditQueries.Filter;
-import org.clinical.projections.audit.AuditQueries.StoredEvent;
 import org.clinical.projections.readmodel.Read;
 import org.clinical.query.web.QueryParameters;
 import org.clinical.query.web.ReadModels;
@@ -51,18 +51,6 @@ public class AuditController {
         this.readModels = readModels;
         this.json = json;
         this.accessLog = accessLog;
-    }
-
-    /** An event as the contract answers it; {@code payload} is the stored JSON object itself. */
-    public record EventView(long position, String eventId, String type, String revision, String aggregateType,
-                            String aggregateId, long sequence, String recordedAt, String actor,
-                            String correlationId, String causationId, @JsonRawValue String payload) {
-
-        static EventView of(StoredEvent e) {
-            return new EventView(e.position(), e.eventId(), e.type(), e.revision(), e.aggregateType(),
-                    e.aggregateId(), e.sequence(), e.recordedAt(), e.actor(), e.correlationId(), e.causationId(),
-                    e.payload());
-        }
     }
 
     @GetMapping("/api/v1/{tenant}/audit/events")

@@ -6,6 +6,8 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.clinical.infra.kafka.publish.KafkaPublishers;
+import org.clinical.infra.kafka.publish.PublisherStatus;
 import org.clinical.infra.security.TenantAccess;
 import org.clinical.infra.tenant.Tenant;
 import org.clinical.infra.web.ConflictException;
@@ -43,10 +45,13 @@ public class ProjectionController {
     private final ProjectionRebuilds rebuilds;
     private final DeadLetters deadLetters;
     private final StoredPosition stored;
+    private final KafkaPublishers publishers;
 
     public ProjectionController(TenantAccess access, Generations generations, ProjectionPositions positions,
-                                ProjectionRebuilds rebuilds, DeadLetters deadLetters, StoredPosition stored) {
+                                ProjectionRebuilds rebuilds, DeadLetters deadLetters, StoredPosition stored,
+                                KafkaPublishers publishers) {
         this.stored = stored;
+        this.publishers = publishers;
         this.access = access;
         this.generations = generations;
         this.positions = positions;
@@ -75,7 +80,12 @@ public class ProjectionController {
     public record RetryResult(String name, int sequences, int applied, long deadLetters) {
     }
 
-    public record Items<T>(List<T> items) {
+    /**
+     * @param items      the read models
+     * @param publishers what else follows the tenant's stream: the Kafka publisher, with its lag in events and
+     *                   seconds (empty when publishing is switched off)
+     */
+    public record ProjectionList(List<ProjectionStatus> items, List<PublisherStatus> publishers) {
     }
 
     public record RebuildStarted(String name, boolean rebuilding, int generation) {
@@ -83,8 +93,10 @@ public class ProjectionController {
 
     @GetMapping
     @Operation(summary = "The tenant's projections: committed position, stream head, lag in events, rebuild "
-            + "progress, and deadLetters: how many events the projection set aside because it could not apply them")
-    public Items<ProjectionStatus> list(@PathVariable("tenant") String tenantId, HttpServletRequest request) {
+            + "progress, and deadLetters: how many events the projection set aside because it could not apply them;"
+            + " publishers: the Kafka publisher's position, lag in events and in seconds, and the failure of its"
+            + " last attempt when it fails")
+    public ProjectionList list(@PathVariable("tenant") String tenantId, HttpServletRequest request) {
         Tenant tenant = access.require(tenantId);
         stored.await(tenant, request.getHeader(StoredPosition.HEADER));
         long head = rebuilds.head(tenant);
@@ -96,7 +108,7 @@ public class ProjectionController {
                     building == null ? null : rebuilds.progress(tenant, row.name()).orElse(0.0), row.live(),
                     building, letters.getOrDefault(row.name(), 0L));
         }).toList();
-        return new Items<>(items);
+        return new ProjectionList(items, publishers.enabled() ? List.of(publishers.status(tenant)) : List.of());
     }
 
     @PostMapping("/{name}/rebuild")

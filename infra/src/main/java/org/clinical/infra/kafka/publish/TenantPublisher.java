@@ -1,0 +1,468 @@
+package org.clinical.infra.kafka.publish;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.axonframework.common.stream.BlockingStream;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
+import org.axonframework.messaging.StreamableMessageSource;
+import org.clinical.infra.eventstore.StoredEvent;
+import org.clinical.infra.kafka.KafkaClients;
+import org.clinical.infra.kafka.KafkaProperties;
+import org.clinical.infra.tenant.Tenant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+
+/**
+ * One tenant's publisher: a streaming processor over the tenant's event store (the outbox) whose token, in the
+ * tenant's {@code token_entry} under {@link #NAME}, advances only after Kafka acknowledged every record of the
+ * batch. Each step, on one of the shared publisher threads: hold the token's claim (one instance publishes a
+ * tenant at a time; another takes over within the claim timeout when it dies), take up to a batch of events after
+ * the token, read their stored rows in one query, send them all asynchronously and await the acknowledgements
+ * as a whole, then store the token of the batch's last event.
+ * <p>
+ * While the broker acknowledges a batch, the next one is read and sent (the producer keeps their order); its token
+ * is stored only after its own acknowledgements, and after the token of the batch before it.
+ * <p>
+ * A batch that fails (the broker away, an acknowledgement later than the send timeout, the database away) is
+ * abandoned, with the one sent after it: the producer is closed at once, so none of the batch's records still waiting can be written after
+ * one that was given up, and the batch is taken again from the stored token after a pause that doubles from
+ * 0.5 s up to the configured maximum. The first failure of an outage is logged, and its end; the attempts in
+ * between are not. Records of an abandoned batch that the broker had acknowledged are sent again: consumers
+ * deduplicate by event id (docs/kafka.md).
+ * <p>
+ * Wakes at every commit of the tenant's store, and every second to look for gaps filled and renew the claim.
+ * State held in this JVM: the claim, the stream, the producer and the outage; the position is the stored token.
+ */
+final class TenantPublisher {
+
+    /** The processor name of the publisher's token in the tenant's {@code token_entry}. */
+    static final String NAME = "kafka-publisher";
+
+    private static final Logger log = LoggerFactory.getLogger(TenantPublisher.class);
+    private static final int SEGMENT = 0;
+    private static final long IDLE_MS = 1_000;
+    /** Another instance holds the claim: look again as often as the projections do. */
+    private static final long CLAIM_RETRY_MS = 2_000;
+    /** Well within the token store's claim timeout (10 s). */
+    private static final long CLAIM_RENEWAL_MS = 3_000;
+    /** Before a batch is sent, a claim older than this is renewed: the send may then wait its whole timeout. */
+    private static final long CLAIM_FRESH_MS = 1_000;
+    /** A producer unused this long is closed: an idle tenant holds no buffers and no connections. */
+    private static final long PRODUCER_IDLE_MS = 60_000;
+    private static final long FIRST_BACKOFF_MS = 500;
+
+    private final Tenant tenant;
+    private final String topic;
+    private final TokenStore tokens;
+    private final TransactionManager transactions;
+    /** Asked at the first step: the tenant's event store may be registered after this publisher. */
+    private final Supplier<StreamableMessageSource<TrackedEventMessage<?>>> source;
+    private final JdbcTemplate jdbc;
+    private final KafkaClients clients;
+    private final KafkaProperties.Publisher settings;
+    private final Topics topics;
+    private final EventRecords records;
+    private final ScheduledExecutorService executor;
+    private final LongConsumer published;
+
+    private final ReentrantLock stepping = new ReentrantLock();
+    private volatile boolean again;
+    private volatile boolean stopped;
+    private ScheduledFuture<?> next;
+    private long nextAt;
+
+    // touched only while stepping
+    private StreamableMessageSource<TrackedEventMessage<?>> events;
+    private boolean claimed;
+    private boolean topicReady;
+    private BlockingStream<TrackedEventMessage<?>> stream;
+    /** The batch sent and not yet acknowledged (and committed), when there is one. */
+    private InFlight inFlight;
+    private long lastClaimWrite;
+    private long lastSend;
+    private int failures;
+    private long retryAt;
+    private Instant outageSince;
+    private volatile Producer<String, byte[]> producer;
+    private volatile String lastError;
+
+    TenantPublisher(Tenant tenant, TokenStore tokens, TransactionManager transactions,
+                    Supplier<StreamableMessageSource<TrackedEventMessage<?>>> source, JdbcTemplate jdbc,
+                    KafkaClients clients,
+                    KafkaProperties.Publisher settings, Topics topics, EventRecords records,
+                    ScheduledExecutorService executor, LongConsumer published) {
+        this.tenant = tenant;
+        this.topic = Topics.of(tenant.id());
+        this.tokens = tokens;
+        this.transactions = transactions;
+        this.source = source;
+        this.jdbc = jdbc;
+        this.clients = clients;
+        this.settings = settings;
+        this.topics = topics;
+        this.records = records;
+        this.executor = executor;
+        this.published = published;
+        this.retryAt = System.nanoTime();
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    /** The exception class of this instance's last failed attempt while it fails; null when it publishes. */
+    String lastError() {
+        return lastError;
+    }
+
+    void start() {
+        schedule(0);
+    }
+
+    /** New events were committed: step at once. */
+    void wake() {
+        schedule(0);
+    }
+
+    /**
+     * Stops publishing as a crash would, for whatever batch is in flight: its producer is closed at once (the
+     * batch fails, its token is not stored), then, once the step has returned (at most {@code wait}), the claim
+     * is released so that another instance, or a new publisher, takes the tenant over without waiting.
+     */
+    void stop(Duration wait) {
+        stopped = true;
+        synchronized (this) {
+            if (next != null) {
+                next.cancel(false);
+            }
+        }
+        closeProducer();
+        boolean locked = false;
+        try {
+            locked = stepping.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!locked) {
+            log.warn("The Kafka publisher of tenant {} did not stop within {}; its claim expires by itself",
+                    tenant.id(), wait);
+            return;
+        }
+        try {
+            closeStream();
+            if (claimed) {
+                try {
+                    transactions.executeInTransaction(() -> tokens.releaseClaim(NAME, SEGMENT));
+                } catch (RuntimeException e) {
+                    log.info("The Kafka publisher of tenant {} could not release its claim ({}); it expires by itself",
+                            tenant.id(), e.getClass().getName());
+                }
+                claimed = false;
+            }
+        } finally {
+            stepping.unlock();
+        }
+    }
+
+    private synchronized void schedule(long delayMs) {
+        if (stopped || executor.isShutdown()) {
+            return;
+        }
+        long at = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+        if (next != null && !next.isDone()) {
+            if (nextAt - at <= 0) {
+                return;
+            }
+            next.cancel(false);
+        }
+        nextAt = at;
+        try {
+            next = executor.schedule(this::run, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("Tenant {}: the publisher threads are shutting down", tenant.id());
+        }
+    }
+
+    private void run() {
+        synchronized (this) {
+            next = null;
+        }
+        if (!stepping.tryLock()) {
+            again = true;
+            return;
+        }
+        long delay;
+        try {
+            again = false;
+            delay = stopped ? -1 : step();
+        } finally {
+            stepping.unlock();
+        }
+        if (delay >= 0) {
+            schedule(again ? 0 : delay);
+        }
+    }
+
+    /** One step; answers the pause before the next one. */
+    private long step() {
+        long now = System.nanoTime();
+        if (now - retryAt < 0) {
+            renewClaim(CLAIM_RENEWAL_MS);
+            return TimeUnit.NANOSECONDS.toMillis(retryAt - now) + 1;
+        }
+        if (events == null) {
+            try {
+                events = source.get();
+            } catch (IllegalStateException notYet) {
+                return 100;
+            }
+        }
+        try {
+            if (!claimed && !claim()) {
+                return CLAIM_RETRY_MS;
+            }
+            if (!topicReady) {
+                topics.ensure(topic);
+                topicReady = true;
+            }
+            if (stream == null) {
+                stream = events.openStream(fetchClaimedToken());
+                stream.setOnAvailableCallback(this::wake);
+            }
+            if (inFlight == null) {
+                List<TrackedEventMessage<?>> batch = take();
+                if (batch.isEmpty()) {
+                    renewClaim(CLAIM_RENEWAL_MS);
+                    if (producer != null
+                            && System.nanoTime() - lastSend > TimeUnit.MILLISECONDS.toNanos(PRODUCER_IDLE_MS)) {
+                        closeProducer();
+                    }
+                    return IDLE_MS;
+                }
+                renewClaim(CLAIM_FRESH_MS);
+                if (!claimed) {
+                    return CLAIM_RETRY_MS;
+                }
+                inFlight = send(batch);
+            }
+            // the next batch is read and sent while the broker acknowledges this one; its token waits its turn
+            List<TrackedEventMessage<?>> following = take();
+            InFlight next = following.isEmpty() ? null : send(following);
+            int acknowledged = inFlight.await();
+            if (stopped) {
+                return -1;
+            }
+            TrackingToken last = inFlight.last();
+            transactions.executeInTransaction(() -> tokens.storeToken(last, NAME, SEGMENT));
+            lastClaimWrite = System.nanoTime();
+            published.accept(acknowledged);
+            recovered();
+            inFlight = next;
+            return 0;
+        } catch (UnableToClaimTokenException e) {
+            lostClaim();
+            return CLAIM_RETRY_MS;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abandon();
+            return -1;
+        } catch (Exception e) {
+            if (stopped) {
+                abandon();
+                return -1;
+            }
+            return failed(e);
+        }
+    }
+
+    /** Claims the token, making it first when the tenant has none: from the first event or the head. */
+    private boolean claim() {
+        try {
+            transactions.executeInTransaction(() -> {
+                if (tokens.fetchSegments(NAME).length == 0) {
+                    TrackingToken initial = settings.startFrom() == KafkaProperties.StartFrom.LATEST
+                            ? events.createHeadToken() : null;
+                    tokens.initializeTokenSegments(NAME, 1, initial);
+                }
+            });
+        } catch (RuntimeException e) {
+            // another instance made it at the same moment: the claim below decides
+            log.debug("Tenant {}: the publisher's token was made elsewhere meanwhile", tenant.id());
+        }
+        try {
+            transactions.executeInTransaction(() -> tokens.fetchToken(NAME, SEGMENT));
+        } catch (UnableToClaimTokenException e) {
+            log.debug("Tenant {}: another instance publishes its events", tenant.id());
+            return false;
+        }
+        claimed = true;
+        lastClaimWrite = System.nanoTime();
+        log.info("Publishing the events of tenant {} to Kafka topic {}", tenant.id(), topic);
+        return true;
+    }
+
+    private TrackingToken fetchClaimedToken() {
+        return transactions.fetchInTransaction(() -> tokens.fetchToken(NAME, SEGMENT));
+    }
+
+    /** Renews the claim when it was last written more than {@code olderThanMs} ago. */
+    private void renewClaim(long olderThanMs) {
+        if (!claimed || System.nanoTime() - lastClaimWrite < TimeUnit.MILLISECONDS.toNanos(olderThanMs)) {
+            return;
+        }
+        try {
+            transactions.executeInTransaction(() -> tokens.extendClaim(NAME, SEGMENT));
+            lastClaimWrite = System.nanoTime();
+        } catch (UnableToClaimTokenException e) {
+            lostClaim();
+        } catch (RuntimeException e) {
+            log.debug("Tenant {}: the publisher's claim could not be renewed now", tenant.id());
+        }
+    }
+
+    /** The events after the token that are there now, at most a batch; never waits. */
+    private List<TrackedEventMessage<?>> take() throws InterruptedException {
+        List<TrackedEventMessage<?>> batch = new ArrayList<>();
+        while (batch.size() < settings.batchSize() && stream.hasNextAvailable(0, TimeUnit.MILLISECONDS)) {
+            batch.add(stream.nextAvailable());
+        }
+        return batch;
+    }
+
+    /**
+     * Sends the batch's stored events, read in one query, all at once, without waiting: {@link InFlight#await}
+     * waits for every acknowledgement, at most the send timeout from now.
+     */
+    private InFlight send(List<TrackedEventMessage<?>> batch) throws Exception {
+        // by id: a late event's token shows the highest position read so far, not its own
+        Set<String> ids = new LinkedHashSet<>();
+        for (TrackedEventMessage<?> event : batch) {
+            ids.add(event.getIdentifier());
+        }
+        List<StoredEvent> stored = StoredEvent.withIds(jdbc, tenant, ids);
+        if (stored.size() != ids.size()) {
+            throw new IllegalStateException("tenant " + tenant.id() + ": " + ids.size() + " events read, "
+                    + stored.size() + " stored rows found");
+        }
+        Producer<String, byte[]> producer = producer();
+        long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
+        List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(stored.size());
+        for (StoredEvent event : stored) {
+            acknowledgements.add(producer.send(records.of(topic, tenant.id(), event)));
+        }
+        lastSend = System.nanoTime();
+        return new InFlight(batch.get(batch.size() - 1).trackingToken(), acknowledgements, deadline);
+    }
+
+    /** A batch sent: the token of its last event, and its records' acknowledgements. */
+    private record InFlight(TrackingToken last, List<Future<RecordMetadata>> acknowledgements, long deadline) {
+
+        /** Waits for every acknowledgement until the deadline; answers how many records were acknowledged. */
+        int await() throws Exception {
+            for (Future<RecordMetadata> acknowledgement : acknowledgements) {
+                long left = deadline - System.nanoTime();
+                try {
+                    acknowledgement.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+            return acknowledgements.size();
+        }
+    }
+
+    private Producer<String, byte[]> producer() {
+        Producer<String, byte[]> current = producer;
+        if (current == null) {
+            Duration maxBlock = settings.sendTimeout().compareTo(Duration.ofSeconds(5)) < 0
+                    ? settings.sendTimeout() : Duration.ofSeconds(5);
+            current = new KafkaProducer<>(clients.producer("clinical-publisher-" + tenant.id(), maxBlock));
+            producer = current;
+            if (stopped) {
+                closeProducer();
+            }
+        }
+        return current;
+    }
+
+    private long failed(Exception e) {
+        abandon();
+        failures++;
+        long backoff = Math.min(settings.maxBackoff().toMillis(),
+                FIRST_BACKOFF_MS << Math.min(failures - 1, 20));
+        retryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff);
+        lastError = e.getClass().getName();
+        if (outageSince == null) {
+            outageSince = Instant.now();
+            // the class only: a message can quote configuration or data
+            log.warn("Kafka publishing of tenant {} to {} is paused ({}); events wait in the event store and are "
+                            + "sent when it works again, retrying with backoff up to {} s; commands are not affected",
+                    tenant.id(), topic, e.getClass().getName(), settings.maxBackoff().toSeconds());
+        }
+        return backoff;
+    }
+
+    private void recovered() {
+        if (outageSince != null) {
+            log.info("Kafka publishing of tenant {} resumed after {} s and {} failed attempts", tenant.id(),
+                    Duration.between(outageSince, Instant.now()).toSeconds(), failures);
+            outageSince = null;
+        }
+        failures = 0;
+        lastError = null;
+    }
+
+    private void lostClaim() {
+        log.info("Tenant {}: another instance took over publishing its events", tenant.id());
+        abandon();
+        claimed = false;
+    }
+
+    /** Drops the batches in flight: what was read is read again from the stored token. */
+    private void abandon() {
+        closeProducer();
+        closeStream();
+        inFlight = null;
+    }
+
+    private void closeStream() {
+        if (stream != null) {
+            stream.close();
+            stream = null;
+        }
+    }
+
+    private void closeProducer() {
+        Producer<String, byte[]> current = producer;
+        producer = null;
+        if (current != null) {
+            try {
+                current.close(Duration.ZERO);
+            } catch (RuntimeException e) {
+                log.debug("Tenant {}: the producer did not close cleanly", tenant.id());
+            }
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package org.clinical.platform.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.clinical.infra.kafka.EmbeddedKafkaBroker;
+import org.clinical.infra.kafka.KafkaEndpoint;
+import org.clinical.infra.kafka.publish.KafkaPublishers;
+import org.clinical.platform.support.Api;
+import org.clinical.platform.support.PlatformTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Kafka away and a publisher killed in the middle of a batch: commands keep succeeding, the platform is degraded
+ * and not down, and once Kafka is back every event is in the topic, in order per key; a copy beyond the first
+ * only for records of a batch that was abandoned after the broker had acknowledged them.
+ */
+class KafkaOutageTest extends PlatformTest {
+
+    private static final int COMMANDS = 10_000;
+    private static final int CLIENTS = 8;
+    private static final int STOP_AFTER = 3_000;
+    private static final int RESTART_AFTER = 7_000;
+
+    @Autowired
+    private EmbeddedKafkaBroker broker;
+
+    @Autowired
+    private KafkaEndpoint kafka;
+
+    @Autowired
+    private KafkaPublishers publishers;
+
+    @Test
+    void ten_thousand_commands_with_the_broker_stopped_in_the_middle_all_reach_the_topic_in_order() throws Exception {
+        String tenant = newTenant();
+        List<String> patients = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            patients.add(newPatient(tenant, "MRN-OUT-" + i));
+        }
+        AtomicInteger done = new AtomicInteger();
+        ConcurrentLinkedQueue<String> refused = new ConcurrentLinkedQueue<>();
+        AtomicReference<JsonNode> healthWhileDown = new AtomicReference<>();
+        AtomicReference<JsonNode> publisherWhileDown = new AtomicReference<>();
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
+        try {
+            Future<?> outage = pool.submit(() -> {
+                awaitCount(done, STOP_AFTER);
+                broker.stop();
+                healthWhileDown.set(api.get("/actuator/health").send().body());
+                publisherWhileDown.set(awaitFailingPublisher(tenant));
+                awaitCount(done, RESTART_AFTER);
+                broker.restart();
+                return null;
+            });
+            List<Future<?>> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                String patient = patients.get(c);
+                int share = COMMANDS / CLIENTS;
+                clients.add(pool.submit(() -> {
+                    commands(tenant, patient, share, done, refused);
+                    return null;
+                }));
+            }
+            for (Future<?> client : clients) {
+                client.get(10, TimeUnit.MINUTES);
+            }
+            outage.get(5, TimeUnit.MINUTES);
+        } finally {
+            pool.shutdownNow();
+            if (!broker.running()) {
+                broker.restart();
+            }
+        }
+
+        assertThat(refused).as("commands refused while Kafka was away").isEmpty();
+        assertThat(done.get()).isEqualTo(COMMANDS);
+        assertThat(healthWhileDown.get().get("status").asText()).as("health while Kafka is away")
+                .isEqualTo("DEGRADED");
+        assertThat(publisherWhileDown.get().get("lag").asLong()).as("lag while Kafka is away").isPositive();
+
+        awaitPublished(tenant);
+        List<TopicReader.Read> records = TopicReader.readAll(kafka.bootstrapServers(), KafkaPublishers.topic(tenant));
+        Delivery delivery = Delivery.of(tenant, records);
+        System.out.printf("outage: %d events stored, %d records in the topic, %d copies beyond the first (positions %s)%n",
+                delivery.stored().size(), records.size(), delivery.duplicates().size(), summary(delivery));
+        assertThat(delivery.stored()).hasSizeGreaterThanOrEqualTo(COMMANDS);
+        assertThat(delivery.missing()).as("stored events missing from the topic").isEmpty();
+        assertThat(delivery.wrongKeys()).isEmpty();
+        assertThat(delivery.outOfOrderKeys()).as("keys out of order, copies dropped").isEmpty();
+        assertThat(records).hasSize(delivery.stored().size() + delivery.duplicates().size());
+    }
+
+    @Test
+    void a_publisher_killed_in_the_middle_of_a_batch_loses_nothing_and_resends_only_that_batch() throws Exception {
+        String tenant = newTenant();
+        String topic = KafkaPublishers.topic(tenant);
+        String patient = newPatient(tenant, "MRN-KILL-1");
+        awaitPublished(tenant);
+        long before = TopicReader.endOffsets(kafka.bootstrapServers(), topic).values().stream()
+                .mapToLong(Long::longValue).sum();
+        publishers.stop(tenant);
+        for (int request = 0; request < 15; request++) {
+            List<String> observations = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                observations.add(heartRate(patient, null, 50 + i));
+            }
+            Api.Response batch = api.post("/api/v1/" + tenant + "/observations/batch").token(CLINICIAN)
+                    .json("{\"observations\": [" + String.join(",", observations) + "]}").send();
+            assertThat(batch.status()).as(batch.toString()).isEqualTo(201);
+        }
+        int sentBeforeKill = 700;
+        HoldingInterceptor.arm(topic, sentBeforeKill + 1);
+        try {
+            publishers.start(tenant);
+            assertThat(HoldingInterceptor.awaitHolding(60)).as("the publisher in the middle of its batch").isTrue();
+            awaitRecords(topic, before + sentBeforeKill);
+
+            CountDownLatch killed = new CountDownLatch(1);
+            Thread kill = Thread.ofPlatform().start(() -> {
+                publishers.stop(tenant);
+                killed.countDown();
+            });
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+            HoldingInterceptor.release();
+            assertThat(killed.await(30, TimeUnit.SECONDS)).as("the publisher stopped").isTrue();
+            kill.join();
+        } finally {
+            HoldingInterceptor.release();
+        }
+        long afterKill = TopicReader.endOffsets(kafka.bootstrapServers(), topic).values().stream()
+                .mapToLong(Long::longValue).sum();
+        assertThat(afterKill).as("records in the topic after the kill").isEqualTo(before + sentBeforeKill);
+        JsonNode status = api.get("/api/v1/" + tenant + "/projections").token(ADMIN).send().body().at("/publishers/0");
+        long committed = status.get("position").asLong();
+
+        publishers.start(tenant);
+        awaitPublished(tenant);
+
+        List<TopicReader.Read> records = TopicReader.readAll(kafka.bootstrapServers(), topic);
+        Delivery delivery = Delivery.of(tenant, records);
+        assertThat(delivery.missing()).as("stored events missing from the topic").isEmpty();
+        assertThat(delivery.wrongKeys()).isEmpty();
+        assertThat(delivery.outOfOrderKeys()).isEmpty();
+        List<Long> resent = delivery.stored().stream().map(Delivery.Stored::position).filter(p -> p > committed)
+                .limit(sentBeforeKill).toList();
+        assertThat(delivery.duplicatePositions()).as("the copies: the records the killed batch had sent")
+                .isEqualTo(resent);
+    }
+
+    private void commands(String tenant, String patient, int count, AtomicInteger done,
+                          ConcurrentLinkedQueue<String> refused) {
+        String lastObservation = null;
+        for (int i = 0; i < count; i++) {
+            Api.Response answer;
+            if (i % 25 == 0) {
+                answer = api.put("/api/v1/" + tenant + "/patients/" + patient + "/demographics").token(CLINICIAN)
+                        .json("""
+                                {"name": {"family": "Byron", "given": ["Ada %d"]}, "birthDate": "1980-12-10",
+                                 "gender": "female"}""".formatted(i)).send();
+            } else if (i % 5 == 4 && lastObservation != null) {
+                answer = api.post("/api/v1/" + tenant + "/observations/" + lastObservation + "/amend")
+                        .token(CLINICIAN).json("""
+                                {"value": {"quantity": {"value": %d, "unit": "/min"}}, "reason": "corrected"}"""
+                                .formatted(70 + i % 20)).send();
+            } else {
+                answer = api.post("/api/v1/" + tenant + "/observations").token(CLINICIAN)
+                        .json(heartRate(patient, null, 60 + i % 40)).send();
+                if (answer.status() == 201) {
+                    lastObservation = answer.body().get("observationId").asText();
+                }
+            }
+            if (answer.status() / 100 != 2) {
+                refused.add(answer.toString());
+            }
+            done.incrementAndGet();
+        }
+    }
+
+    /** The publisher's entry once it reports a failed attempt (at most 30 s). */
+    private JsonNode awaitFailingPublisher(String tenant) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (true) {
+            JsonNode kafka = api.get("/api/v1/" + tenant + "/projections").token(ADMIN).send().body()
+                    .at("/publishers/0");
+            if (kafka.hasNonNull("error") && kafka.get("lag").asLong() > 0) {
+                return kafka;
+            }
+            assertThat(Instant.now()).as("the publisher reporting the outage: %s", kafka).isBefore(deadline);
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+    }
+
+    private void awaitRecords(String topic, long count) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (TopicReader.endOffsets(kafka.bootstrapServers(), topic).values().stream()
+                .mapToLong(Long::longValue).sum() < count) {
+            assertThat(Instant.now()).as("%d records in %s", count, topic).isBefore(deadline);
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+    }
+
+    private static void awaitCount(AtomicInteger done, int count) throws InterruptedException {
+        while (done.get() < count) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
+    }
+
+    private static String summary(Delivery delivery) {
+        List<Long> positions = delivery.duplicatePositions();
+        return positions.isEmpty() ? "none" : positions.get(0) + ".." + positions.get(positions.size() - 1);
+    }
+}
