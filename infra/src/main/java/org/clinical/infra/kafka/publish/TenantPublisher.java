@@ -267,9 +267,10 @@ final class TenantPublisher {
                 }
                 inFlight = send(batch);
             }
-            // the next batch is read and sent while the broker acknowledges this one; its token waits its turn
-            List<TrackedEventMessage<?>> following = take();
-            InFlight next = following.isEmpty() ? null : send(following);
+            // The next batch is sent only once this one is acknowledged: sent while this one was in flight, a
+            // record of it could be written when this batch failed, ahead of this batch's earlier event of the
+            // same key (KafkaOutageTest saw "0 after 1" once).
+            InFlight next = null;
             int acknowledged = inFlight.await();
             if (stopped) {
                 return -1;
