@@ -1,14 +1,13 @@
 package org.clinical.projections.audit;
 
 import org.clinical.infra.eventstore.StoredEvent;
+import org.clinical.infra.region.ReadTransaction;
 import org.clinical.projections.readmodel.Read;
-import org.springframework.jdbc.core.ConnectionCallback;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -115,31 +114,21 @@ public final class AuditQueries {
     }
 
     static void streamEvents(Read read, Filter filter, long after, Consumer<StoredEvent> sink, int chunk) {
-        read.jdbc().execute((ConnectionCallback<Void>) con -> {
-            boolean autoCommit = con.getAutoCommit();
-            con.setAutoCommit(false);
-            try {
-                try (Statement snapshot = con.createStatement()) {
-                    snapshot.execute("set transaction isolation level repeatable read, read only");
-                }
-                long position = after;
-                int handed;
-                do {
-                    handed = 0;
-                    try (PreparedStatement statement = prepare(con, read, events(read, filter, position).limit(chunk));
-                         ResultSet rs = statement.executeQuery()) {
-                        while (rs.next()) {
-                            StoredEvent event = StoredEvent.row(rs, 0);
-                            sink.accept(event);
-                            position = event.position();
-                            handed++;
-                        }
+        ReadTransaction.run(read.jdbc(), ReadTransaction.Mode.SNAPSHOT, con -> {
+            long position = after;
+            int handed;
+            do {
+                handed = 0;
+                try (PreparedStatement statement = prepare(con, read, events(read, filter, position).limit(chunk));
+                     ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        StoredEvent event = StoredEvent.row(rs, 0);
+                        sink.accept(event);
+                        position = event.position();
+                        handed++;
                     }
-                } while (handed == chunk);
-            } finally {
-                con.rollback();
-                con.setAutoCommit(autoCommit);
-            }
+                }
+            } while (handed == chunk);
             return null;
         });
     }
@@ -205,9 +194,7 @@ public final class AuditQueries {
      * instead of all at once; each round trip stays under the query pool's statement timeout.
      */
     private static void stream(Read read, Query query, Consumer<StoredEvent> sink) {
-        read.jdbc().execute((ConnectionCallback<Void>) con -> {
-            boolean autoCommit = con.getAutoCommit();
-            con.setAutoCommit(false);
+        ReadTransaction.run(read.jdbc(), ReadTransaction.Mode.STATEMENT, con -> {
             try (PreparedStatement statement = prepare(con, read, query)) {
                 statement.setFetchSize(FETCH_SIZE);
                 try (ResultSet rs = statement.executeQuery()) {
@@ -215,9 +202,6 @@ public final class AuditQueries {
                         sink.accept(StoredEvent.row(rs, 0));
                     }
                 }
-            } finally {
-                con.rollback();
-                con.setAutoCommit(autoCommit);
             }
             return null;
         });

@@ -1,7 +1,7 @@
 package org.clinical.projections.audit;
 
+import org.clinical.infra.region.ReadTransaction;
 import org.clinical.infra.tenant.Tenant;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.nio.ByteBuffer;
@@ -111,19 +111,8 @@ public final class AuditVerification {
      * running (on any instance): one at a time per tenant, as it reads the whole store.
      */
     public static Optional<Report> verify(Tenant tenant, JdbcTemplate jdbc, CheckpointSigner signer) {
-        return Optional.ofNullable(jdbc.execute((ConnectionCallback<Report>) con -> {
-            boolean autoCommit = con.getAutoCommit();
-            int isolation = con.getTransactionIsolation();
-            con.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            con.setAutoCommit(false);
-            try {
-                return verify(tenant, con, signer);
-            } finally {
-                con.rollback();
-                con.setAutoCommit(autoCommit);
-                con.setTransactionIsolation(isolation);
-            }
-        }));
+        return Optional.ofNullable(ReadTransaction.run(jdbc, ReadTransaction.Mode.SNAPSHOT,
+                con -> verify(tenant, con, signer)));
     }
 
     private static Report verify(Tenant tenant, Connection con, CheckpointSigner signer) throws SQLException {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.clinical.events.common.Coding;
 import org.clinical.events.encounter.EncounterEvent.EncounterCancelled;
@@ -24,6 +23,8 @@ import org.clinical.events.patient.PatientEvent.PatientMerged;
 import org.clinical.events.patient.PatientEvent.PatientRegistered;
 import org.clinical.infra.eventstore.ClinicalSerializer;
 import org.clinical.infra.web.RecordVersion;
+import org.clinical.projections.encounter.EncounterQueries.OpenEncounter;
+import org.clinical.projections.observation.LatestVitalsQueries.VitalSign;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -45,20 +46,6 @@ import java.util.UUID;
  * code point.
  */
 public final class ChartFold {
-
-    /** The encounter in progress, as {@code GET /patients/{id}} answers it. */
-    public record OpenEncounter(UUID encounterId, String encounterClass, UUID facilityId, String location,
-                                Instant startedAt, long version) {
-    }
-
-    /**
-     * A latest vital sign, as {@code GET /patients/{id}} answers it.
-     *
-     * @param code {@code {system, code, display}}
-     */
-    public record VitalSign(JsonNode code, UUID observationId, Instant effectiveAt, JsonNode value, String status,
-                            String interpretation) {
-    }
 
     /** As {@code PatientChanges} writes identifiers, telecom and address. */
     private static final ObjectMapper PLAIN = new ObjectMapper();
@@ -283,17 +270,10 @@ public final class ChartFold {
         }
 
         VitalSign vitalSign() {
-            ObjectNode coding = JsonNodeFactory.instance.objectNode().put("system", code.system())
-                    .put("code", code.code());
-            if (code.display() == null) {
-                coding.putNull("display");
-            } else {
-                coding.put("display", code.display());
-            }
             String interpretation = range != null && value instanceof ObservationValue.Quantity q
                     ? range.interpret(q.value()).name() : null;
-            return new VitalSign(coding, observationId, effectiveAt, tree(value), amended ? "amended" : "final",
-                    interpretation);
+            return VitalSign.of(code.system(), code.code(), code.display(), observationId, effectiveAt, tree(value),
+                    amended ? "amended" : "final", interpretation);
         }
 
         private static JsonNode tree(ObservationValue value) {

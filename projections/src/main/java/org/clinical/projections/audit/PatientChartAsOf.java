@@ -11,8 +11,10 @@ import org.axonframework.eventhandling.TrackedEventData;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
+import org.clinical.infra.region.ReadTransaction;
+import org.clinical.projections.encounter.EncounterQueries.OpenEncounter;
+import org.clinical.projections.observation.LatestVitalsQueries.VitalSign;
 import org.clinical.projections.readmodel.Read;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
@@ -63,8 +65,8 @@ public class PatientChartAsOf {
     /** The answer's parts, in the live summary's shape; JSON fields are those the read models hold. */
     public record Chart(UUID patientId, String mrn, String family, List<String> given, LocalDate birthDate,
                         String gender, boolean active, Instant deceasedAt, UUID mergedInto, JsonNode identifiers,
-                        JsonNode telecom, JsonNode address, long version, ChartFold.OpenEncounter openEncounter,
-                        List<ChartFold.VitalSign> latestVitals, long position, long events) {
+                        JsonNode telecom, JsonNode address, long version, OpenEncounter openEncounter,
+                        List<VitalSign> latestVitals, long position, long events) {
     }
 
     private static final int FETCH_SIZE = 500;
@@ -111,9 +113,7 @@ public class PatientChartAsOf {
         String recordedBy = AuditQueries.STORED_TIME.format(asOf.truncatedTo(ChronoUnit.MICROS));
         String sql = read.sql(EVENTS).formatted(read.tenant().schema());
         ChartFold fold = new ChartFold(patientId, effectiveAsOf);
-        read.jdbc().execute((ConnectionCallback<Void>) con -> {
-            boolean autoCommit = con.getAutoCommit();
-            con.setAutoCommit(false);
+        ReadTransaction.run(read.jdbc(), ReadTransaction.Mode.STATEMENT, con -> {
             try (Statement memory = con.createStatement();
                  PreparedStatement statement = con.prepareStatement(sql)) {
                 memory.execute(SORT_MEMORY);
@@ -124,12 +124,11 @@ public class PatientChartAsOf {
                 try (ResultSet rs = statement.executeQuery();
                      Stream<? extends EventMessage<?>> events = EventUtils.upcastAndDeserializeTrackedEvents(
                              rows(rs), serializer, upcasters)) {
+                    // the token is made by rows() from the event's own global_index (not a processor's
+                    // gap-aware token, whose position is the highest read so far): it is the event's position
                     events.forEach(event -> fold.accept((DomainEventMessage<?>) event,
                             ((TrackedEventMessage<?>) event).trackingToken().position().orElseThrow()));
                 }
-            } finally {
-                con.rollback();
-                con.setAutoCommit(autoCommit);
             }
             return null;
         });

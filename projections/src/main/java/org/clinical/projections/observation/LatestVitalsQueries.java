@@ -1,6 +1,8 @@
 package org.clinical.projections.observation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.clinical.projections.readmodel.Read;
 import org.clinical.projections.readmodel.Rows;
 
@@ -25,6 +27,31 @@ public final class LatestVitalsQueries {
      */
     public record LatestVital(String codeSystem, String code, String codeDisplay, UUID observationId,
                               Instant effectiveAt, JsonNode value, String status, String interpretation) {
+    }
+
+    /**
+     * A latest vital sign as {@code GET /patients/{id}} and the as-of chart answer it.
+     *
+     * @param code {@code {system, code, display}}
+     */
+    public record VitalSign(JsonNode code, UUID observationId, Instant effectiveAt, JsonNode value, String status,
+                            String interpretation) {
+
+        public static VitalSign of(String codeSystem, String code, String codeDisplay, UUID observationId,
+                                   Instant effectiveAt, JsonNode value, String status, String interpretation) {
+            ObjectNode coding = JsonNodeFactory.instance.objectNode().put("system", codeSystem).put("code", code);
+            if (codeDisplay == null) {
+                coding.putNull("display");
+            } else {
+                coding.put("display", codeDisplay);
+            }
+            return new VitalSign(coding, observationId, effectiveAt, value, status, interpretation);
+        }
+
+        public static VitalSign of(LatestVital v) {
+            return of(v.codeSystem(), v.code(), v.codeDisplay(), v.observationId(), v.effectiveAt(), v.value(),
+                    v.status(), v.interpretation());
+        }
     }
 
     /** A patient's latest vital sign per code, by code system and code. */

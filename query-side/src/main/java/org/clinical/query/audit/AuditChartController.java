@@ -1,6 +1,6 @@
 package org.clinical.query.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -13,12 +13,11 @@ import org.clinical.infra.web.NotFoundException;
 import org.clinical.infra.web.ProjectionsBehindException;
 import org.clinical.projections.audit.AuditProjection;
 import org.clinical.projections.audit.AuditQueries;
-import org.clinical.projections.audit.ChartFold.OpenEncounter;
-import org.clinical.projections.audit.ChartFold.VitalSign;
 import org.clinical.projections.audit.PatientChartAsOf;
 import org.clinical.projections.audit.PatientChartAsOf.Chart;
 import org.clinical.projections.readmodel.ProjectionPositions;
 import org.clinical.projections.readmodel.Read;
+import org.clinical.query.patient.PatientSummary;
 import org.clinical.query.web.QueryParameters;
 import org.clinical.query.web.ReadModels;
 import org.springframework.http.CacheControl;
@@ -73,18 +72,7 @@ public class AuditChartController {
     }
 
     /** The live summary's fields ({@code GET /patients/{id}}), then when and how far the chart was rebuilt. */
-    public record ChartView(UUID patientId, String mrn, Name name, LocalDate birthDate,
-                            @Schema(allowableValues = {"male", "female", "other", "unknown"}) String gender,
-                            @Schema(description = "false once the patient was merged into another") boolean active,
-                            Instant deceasedAt,
-                            @Schema(description = "the surviving patient, when this one was merged") UUID mergedInto,
-                            @Schema(description = "[{system, value}]") JsonNode identifiers,
-                            @Schema(description = "[{system, value, use}]") JsonNode telecom,
-                            @Schema(description = "{line[], city, state, postalCode, country} or null") JsonNode address,
-                            @Schema(description = "the patient record's version as recorded by asOf") long version,
-                            @Schema(description = "the encounter in progress, null when there is none")
-                            OpenEncounter openEncounter,
-                            @Schema(description = "the latest value of each vital-sign code") List<VitalSign> latestVitals,
+    public record ChartView(@JsonUnwrapped PatientSummary summary,
                             @Schema(description = "the chart holds the events recorded by this instant") Instant asOf,
                             @Schema(description = "clinical state at this instant (null: as recorded)")
                             Instant effectiveAsOf,
@@ -92,14 +80,12 @@ public class AuditChartController {
                             @Schema(description = "true when asOf is less than 10 minutes ago (or ahead): an event "
                                     + "stamped by asOf may still commit and join the answer") boolean provisional) {
 
-        public record Name(String family, List<String> given) {
-        }
-
         static ChartView of(Chart c, Instant asOf, Instant effectiveAsOf, boolean provisional) {
-            return new ChartView(c.patientId(), c.mrn(), new Name(c.family(), c.given()), c.birthDate(), c.gender(),
-                    c.active(), c.deceasedAt(), c.mergedInto(), c.identifiers(), c.telecom(), c.address(),
-                    c.version(), c.openEncounter(), c.latestVitals(), asOf, effectiveAsOf, c.position(),
-                    provisional);
+            PatientSummary summary = new PatientSummary(c.patientId(), c.mrn(),
+                    new PatientSummary.Name(c.family(), c.given()), c.birthDate(), c.gender(), c.active(),
+                    c.deceasedAt(), c.mergedInto(), c.identifiers(), c.telecom(), c.address(), c.version(),
+                    c.openEncounter(), c.latestVitals());
+            return new ChartView(summary, asOf, effectiveAsOf, c.position(), provisional);
         }
     }
 
@@ -130,10 +116,10 @@ public class AuditChartController {
             recordedBy = now;
         }
         Read read = readModels.read(tenant, request.getHeader(ReadModels.MIN_POSITION), AuditProjection.NAME);
-        UUID patientId = patientId(id);
+        UUID patientId = QueryParameters.patientId(id);
         awaitAuditHoldsCommitted(read);
         if (!AuditQueries.knownPatient(read, patientId)) {
-            throw unknown(id);
+            throw QueryParameters.unknownPatient(id);
         }
         Instant by = recordedBy;
         Chart chart = charts.chart(read, patientId, by, effective).orElseThrow(() -> new NotFoundException(
@@ -183,17 +169,5 @@ public class AuditChartController {
             throw new BadRequestException(name, "must not be more than 5 minutes in the future");
         }
         return instant;
-    }
-
-    private static UUID patientId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw unknown(id);
-        }
-    }
-
-    private static NotFoundException unknown(String id) {
-        return new NotFoundException("no patient " + id + " in this tenant");
     }
 }

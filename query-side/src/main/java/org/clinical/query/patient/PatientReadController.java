@@ -7,13 +7,13 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
-import org.clinical.infra.web.NotFoundException;
 import org.clinical.infra.web.Page;
 import org.clinical.infra.web.RecordVersion;
 import org.clinical.query.audit.AccessLog;
 import org.clinical.query.cache.PatientCache;
 import org.clinical.query.patient.PatientSummary.Found;
 import org.clinical.query.patient.PatientSummary.LatestVitals;
+import org.clinical.query.web.QueryParameters;
 import org.clinical.query.web.ReadModels;
 import org.clinical.projections.readmodel.Read;
 import org.springframework.http.CacheControl;
@@ -58,11 +58,11 @@ public class PatientReadController {
     public ResponseEntity<String> summary(@PathVariable("tenant") String tenant, @PathVariable("id") String id,
                                           HttpServletRequest request) {
         Read read = reads.summaryRead(tenant, request.getHeader(ReadModels.MIN_POSITION));
-        UUID patientId = patientId(id);
+        UUID patientId = QueryParameters.patientId(id);
         PatientCache.Cached summary = cache.read(read.tenant(), patientId, PatientCache.Part.SUMMARY,
                 () -> reads.summary(read, patientId), PatientSummary::version);
         if (summary == null) {
-            throw unknown(id);
+            throw QueryParameters.unknownPatient(id);
         }
         accessLog.record(request, read.tenant(), patientId);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
@@ -77,11 +77,11 @@ public class PatientReadController {
     public ResponseEntity<String> latestVitals(@PathVariable("tenant") String tenant, @PathVariable("id") String id,
                                                HttpServletRequest request) {
         Read read = reads.vitalsRead(tenant, request.getHeader(ReadModels.MIN_POSITION));
-        UUID patientId = patientId(id);
+        UUID patientId = QueryParameters.patientId(id);
         PatientCache.Cached vitals = cache.read(read.tenant(), patientId, PatientCache.Part.VITALS,
                 () -> reads.latestVitals(read, patientId), v -> 0);
         if (vitals == null) {
-            throw unknown(id);
+            throw QueryParameters.unknownPatient(id);
         }
         accessLog.record(request, read.tenant(), patientId);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(vitals.json());
@@ -104,17 +104,4 @@ public class PatientReadController {
         accessLog.record(request, read.tenant(), found.items().stream().map(Found::patientId).toList());
         return found;
     }
-
-    private static UUID patientId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw unknown(id);
-        }
-    }
-
-    private static NotFoundException unknown(String id) {
-        return new NotFoundException("no patient " + id + " in this tenant");
-    }
-
 }

@@ -2,8 +2,8 @@ package org.clinical.query.patient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.oas.annotations.media.Schema;
-import org.clinical.query.patient.SummaryParts.OpenEncounter;
-import org.clinical.query.patient.SummaryParts.VitalSign;
+import org.clinical.projections.encounter.EncounterQueries.OpenEncounter;
+import org.clinical.projections.observation.LatestVitalsQueries.VitalSign;
 
 import java.time.Instant;
 import java.time.LocalDate;

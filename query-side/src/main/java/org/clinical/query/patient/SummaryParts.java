@@ -1,13 +1,11 @@
 package org.clinical.query.patient;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.clinical.projections.encounter.EncounterQueries;
+import org.clinical.projections.encounter.EncounterQueries.OpenEncounter;
 import org.clinical.projections.observation.LatestVitalsQueries;
-import org.clinical.projections.observation.LatestVitalsQueries.LatestVital;
+import org.clinical.projections.observation.LatestVitalsQueries.VitalSign;
 import org.clinical.projections.readmodel.Read;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,31 +22,11 @@ final class SummaryParts {
 
     /** The patient's encounter in progress, if any (the newest when several are open). */
     static Optional<OpenEncounter> openEncounter(Read read, UUID patientId) {
-        return EncounterQueries.open(read, patientId).map(e -> new OpenEncounter(e.encounterId(),
-                e.encounterClass(), e.facilityId(), e.location(), e.startedAt(), e.version()));
+        return EncounterQueries.open(read, patientId);
     }
 
     /** The latest vital sign per code (entered-in-error ones fall back to the previous value). */
     static List<VitalSign> latestVitals(Read read, UUID patientId) {
-        return LatestVitalsQueries.ofPatient(read, patientId).stream().map(SummaryParts::vitalSign).toList();
-    }
-
-    private static VitalSign vitalSign(LatestVital vital) {
-        var code = JsonNodeFactory.instance.objectNode().put("system", vital.codeSystem()).put("code", vital.code());
-        return new VitalSign(vital.codeDisplay() == null ? code.putNull("display") : code.put("display",
-                vital.codeDisplay()), vital.observationId(), vital.effectiveAt(), vital.value(), vital.status(),
-                vital.interpretation());
-    }
-
-    public record OpenEncounter(UUID encounterId, String encounterClass, UUID facilityId, String location,
-                                Instant startedAt, long version) {
-    }
-
-    /**
-     * @param code  {@code {system, code, display}}
-     * @param value the value in the contract's form: {@code {"quantity": {"value": 72, "unit": "/min"}}}...
-     */
-    public record VitalSign(JsonNode code, UUID observationId, Instant effectiveAt, JsonNode value, String status,
-                            String interpretation) {
+        return LatestVitalsQueries.ofPatient(read, patientId).stream().map(VitalSign::of).toList();
     }
 }

@@ -2,6 +2,7 @@ package org.clinical.query.web;
 
 import org.clinical.events.encounter.EncounterClass;
 import org.clinical.infra.web.BadRequestException;
+import org.clinical.infra.web.NotFoundException;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,6 +19,19 @@ public final class QueryParameters {
     private static final Pattern FOUR_DIGIT_YEAR_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
     private QueryParameters() {
+    }
+
+    /** A patient id from the path: one that is not a UUID names no patient (404, not 400). */
+    public static UUID patientId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw unknownPatient(id);
+        }
+    }
+
+    public static NotFoundException unknownPatient(String id) {
+        return new NotFoundException("no patient " + id + " in this tenant");
     }
 
     public static UUID uuid(String name, String value) {
