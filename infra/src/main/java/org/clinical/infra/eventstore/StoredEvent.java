@@ -1,12 +1,7 @@
 package org.clinical.infra.eventstore;
 
-import org.clinical.infra.tenant.Tenant;
-import org.springframework.jdbc.core.JdbcTemplate;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Collection;
-import java.util.List;
 
 /**
  * An event as stored in its tenant's {@code domain_event_entry}, read straight from the row, never deserialized:
@@ -35,19 +30,5 @@ public record StoredEvent(long position, String eventId, String type, String rev
         return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10),
                 rs.getString(11), rs.getString(12));
-    }
-
-    /**
-     * The tenant's stored events with these ids, in position order: one query. By id, not by the position a
-     * processor's token shows: an event that commits late (it fills a gap) has a token whose position is the
-     * highest one read so far, not its own.
-     */
-    public static List<StoredEvent> withIds(JdbcTemplate jdbc, Tenant tenant, Collection<String> eventIds) {
-        if (eventIds.isEmpty()) {
-            return List.of();
-        }
-        return jdbc.query(COLUMNS + "from " + tenant.schema() + ".domain_event_entry e\n" + META
-                        + "where e.event_identifier = any(?) order by e.global_index", StoredEvent::row,
-                (Object) eventIds.toArray(String[]::new));
     }
 }

@@ -30,6 +30,15 @@ public class TailingEventSource implements StreamableMessageSource<TrackedEventM
         this.batchSize = batchSize;
     }
 
+    /** Runs {@code callback} after each commit of events to the tenant's store (on the committing thread). */
+    public void onCommit(Runnable callback) {
+        signal.register(callback);
+    }
+
+    public void removeOnCommit(Runnable callback) {
+        signal.unregister(callback);
+    }
+
     @Override
     public BlockingStream<TrackedEventMessage<?>> openStream(TrackingToken trackingToken) {
         return new Tail(trackingToken);

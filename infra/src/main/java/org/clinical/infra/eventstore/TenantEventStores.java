@@ -43,10 +43,10 @@ public class TenantEventStores implements TenantEventSegmentFactory, AutoCloseab
      * is passed by a dozen batches of 1,000 observations). Far above what can commit while one transaction is
      * open: ten minutes at 30,000 events/s, more than this machine's fastest measured write rate.
      */
-    static final int MAX_GAP_OFFSET = 20_000_000;
+    public static final int MAX_GAP_OFFSET = 20_000_000;
 
     /** Above this many gaps, each read first drops those whose next event is older than the gap timeout. */
-    static final int GAP_CLEANING_THRESHOLD = 250;
+    public static final int GAP_CLEANING_THRESHOLD = 250;
 
     private final List<EmbeddedEventStore> created = new CopyOnWriteArrayList<>();
     private final Map<String, TailingEventSource> sources = new ConcurrentHashMap<>();

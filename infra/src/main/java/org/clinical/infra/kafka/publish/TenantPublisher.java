@@ -3,14 +3,13 @@ package org.clinical.infra.kafka.publish;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.common.transaction.TransactionManager;
-import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
-import org.axonframework.messaging.StreamableMessageSource;
 import org.clinical.infra.eventstore.StoredEvent;
+import org.clinical.infra.eventstore.TailingEventSource;
 import org.clinical.infra.kafka.KafkaClients;
 import org.clinical.infra.kafka.KafkaProperties;
 import org.clinical.infra.tenant.Tenant;
@@ -21,9 +20,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,22 +35,22 @@ import java.util.function.Supplier;
  * One tenant's publisher: a streaming processor over the tenant's event store (the outbox) whose token, in the
  * tenant's {@code token_entry} under {@link #NAME}, advances only after Kafka acknowledged every record of the
  * batch. Each step, on one of the shared publisher threads: hold the token's claim (one instance publishes a
- * tenant at a time; another takes over within the claim timeout when it dies), take up to a batch of events after
- * the token, read their stored rows in one query, send them all asynchronously and await the acknowledgements
- * as a whole, then store the token of the batch's last event.
- * <p>
- * While the broker acknowledges a batch, the next one is read and sent (the producer keeps their order); its token
- * is stored only after its own acknowledgements, and after the token of the batch before it.
+ * tenant at a time; another takes over within the claim timeout when it dies), read up to a batch of stored events
+ * after the token in one query ({@link OutboxReader}), send them all asynchronously and await the acknowledgements
+ * as a whole, then store the token of the batch's last event. The next batch is sent only after that: sent while
+ * one is in flight, a record of it could be written when the earlier batch fails, ahead of an earlier event of
+ * its key.
  * <p>
  * A batch that fails (the broker away, an acknowledgement later than the send timeout, the database away) is
- * abandoned, with the one sent after it: the producer is closed at once, so none of the batch's records still waiting can be written after
+ * abandoned: the producer is closed at once, so none of the batch's records still waiting can be written after
  * one that was given up, and the batch is taken again from the stored token after a pause that doubles from
  * 0.5 s up to the configured maximum. The first failure of an outage is logged, and its end; the attempts in
  * between are not. Records of an abandoned batch that the broker had acknowledged are sent again: consumers
  * deduplicate by event id (docs/kafka.md).
  * <p>
  * Wakes at every commit of the tenant's store, and every second to look for gaps filled and renew the claim.
- * State held in this JVM: the claim, the stream, the producer and the outage; the position is the stored token.
+ * State held in this JVM: the claim, the read position, the producer and the outage; the position that counts is the
+ * stored token.
  */
 final class TenantPublisher {
 
@@ -78,7 +75,7 @@ final class TenantPublisher {
     private final TokenStore tokens;
     private final TransactionManager transactions;
     /** Asked at the first step: the tenant's event store may be registered after this publisher. */
-    private final Supplier<StreamableMessageSource<TrackedEventMessage<?>>> source;
+    private final Supplier<TailingEventSource> source;
     private final JdbcTemplate jdbc;
     private final KafkaClients clients;
     private final KafkaProperties.Publisher settings;
@@ -94,12 +91,13 @@ final class TenantPublisher {
     private long nextAt;
 
     // touched only while stepping
-    private StreamableMessageSource<TrackedEventMessage<?>> events;
+    private TailingEventSource events;
     private boolean claimed;
     private boolean topicReady;
-    private BlockingStream<TrackedEventMessage<?>> stream;
-    /** The batch sent and not yet acknowledged (and committed), when there is one. */
-    private InFlight inFlight;
+    /** Whether {@link #read} holds where to read from: the stored token, then each batch's token. */
+    private boolean positioned;
+    private GapAwareTrackingToken read;
+    private final Runnable onCommit = this::wake;
     private long lastClaimWrite;
     private long lastSend;
     private int failures;
@@ -109,7 +107,7 @@ final class TenantPublisher {
     private volatile String lastError;
 
     TenantPublisher(Tenant tenant, TokenStore tokens, TransactionManager transactions,
-                    Supplier<StreamableMessageSource<TrackedEventMessage<?>>> source, JdbcTemplate jdbc,
+                    Supplier<TailingEventSource> source, JdbcTemplate jdbc,
                     KafkaClients clients,
                     KafkaProperties.Publisher settings, Topics topics, EventRecords records,
                     ScheduledExecutorService executor, LongConsumer published) {
@@ -171,7 +169,7 @@ final class TenantPublisher {
             return;
         }
         try {
-            closeStream();
+            stopReading();
             if (claimed) {
                 try {
                     transactions.executeInTransaction(() -> tokens.releaseClaim(NAME, SEGMENT));
@@ -247,40 +245,34 @@ final class TenantPublisher {
                 topics.ensure(topic);
                 topicReady = true;
             }
-            if (stream == null) {
-                stream = events.openStream(fetchClaimedToken());
-                stream.setOnAvailableCallback(this::wake);
+            if (!positioned) {
+                read = gapAware(fetchClaimedToken());
+                positioned = true;
+                events.onCommit(onCommit);
             }
-            if (inFlight == null) {
-                List<TrackedEventMessage<?>> batch = take();
-                if (batch.isEmpty()) {
-                    renewClaim(CLAIM_RENEWAL_MS);
-                    if (producer != null
-                            && System.nanoTime() - lastSend > TimeUnit.MILLISECONDS.toNanos(PRODUCER_IDLE_MS)) {
-                        closeProducer();
-                    }
-                    return IDLE_MS;
+            OutboxReader.Batch batch = OutboxReader.after(jdbc, tenant, read, settings.batchSize(), Instant.now());
+            if (batch.events().isEmpty()) {
+                read = batch.token();
+                renewClaim(CLAIM_RENEWAL_MS);
+                if (producer != null
+                        && System.nanoTime() - lastSend > TimeUnit.MILLISECONDS.toNanos(PRODUCER_IDLE_MS)) {
+                    closeProducer();
                 }
-                renewClaim(CLAIM_FRESH_MS);
-                if (!claimed) {
-                    return CLAIM_RETRY_MS;
-                }
-                inFlight = send(batch);
+                return IDLE_MS;
             }
-            // The next batch is sent only once this one is acknowledged: sent while this one was in flight, a
-            // record of it could be written when this batch failed, ahead of this batch's earlier event of the
-            // same key (KafkaOutageTest saw "0 after 1" once).
-            InFlight next = null;
-            int acknowledged = inFlight.await();
+            renewClaim(CLAIM_FRESH_MS);
+            if (!claimed) {
+                return CLAIM_RETRY_MS;
+            }
+            int acknowledged = send(batch.events()).await();
             if (stopped) {
                 return -1;
             }
-            TrackingToken last = inFlight.last();
-            transactions.executeInTransaction(() -> tokens.storeToken(last, NAME, SEGMENT));
+            transactions.executeInTransaction(() -> tokens.storeToken(batch.token(), NAME, SEGMENT));
+            read = batch.token();
             lastClaimWrite = System.nanoTime();
             published.accept(acknowledged);
             recovered();
-            inFlight = next;
             return 0;
         } catch (UnableToClaimTokenException e) {
             lostClaim();
@@ -328,6 +320,14 @@ final class TenantPublisher {
         return transactions.fetchInTransaction(() -> tokens.fetchToken(NAME, SEGMENT));
     }
 
+    private GapAwareTrackingToken gapAware(TrackingToken token) {
+        if (token == null || token instanceof GapAwareTrackingToken) {
+            return (GapAwareTrackingToken) token;
+        }
+        throw new IllegalStateException("tenant " + tenant.id() + ": the publisher's token is a "
+                + token.getClass().getName() + ", not a GapAwareTrackingToken");
+    }
+
     /** Renews the claim when it was last written more than {@code olderThanMs} ago. */
     private void renewClaim(long olderThanMs) {
         if (!claimed || System.nanoTime() - lastClaimWrite < TimeUnit.MILLISECONDS.toNanos(olderThanMs)) {
@@ -343,30 +343,11 @@ final class TenantPublisher {
         }
     }
 
-    /** The events after the token that are there now, at most a batch; never waits. */
-    private List<TrackedEventMessage<?>> take() throws InterruptedException {
-        List<TrackedEventMessage<?>> batch = new ArrayList<>();
-        while (batch.size() < settings.batchSize() && stream.hasNextAvailable(0, TimeUnit.MILLISECONDS)) {
-            batch.add(stream.nextAvailable());
-        }
-        return batch;
-    }
-
     /**
-     * Sends the batch's stored events, read in one query, all at once, without waiting: {@link InFlight#await}
-     * waits for every acknowledgement, at most the send timeout from now.
+     * Sends the batch's stored events all at once, without waiting: {@link InFlight#await} waits for every
+     * acknowledgement, at most the send timeout from now.
      */
-    private InFlight send(List<TrackedEventMessage<?>> batch) throws Exception {
-        // by id: a late event's token shows the highest position read so far, not its own
-        Set<String> ids = new LinkedHashSet<>();
-        for (TrackedEventMessage<?> event : batch) {
-            ids.add(event.getIdentifier());
-        }
-        List<StoredEvent> stored = StoredEvent.withIds(jdbc, tenant, ids);
-        if (stored.size() != ids.size()) {
-            throw new IllegalStateException("tenant " + tenant.id() + ": " + ids.size() + " events read, "
-                    + stored.size() + " stored rows found");
-        }
+    private InFlight send(List<StoredEvent> stored) {
         Producer<String, byte[]> producer = producer();
         long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
         List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(stored.size());
@@ -374,11 +355,11 @@ final class TenantPublisher {
             acknowledgements.add(producer.send(records.of(topic, tenant.id(), event)));
         }
         lastSend = System.nanoTime();
-        return new InFlight(batch.get(batch.size() - 1).trackingToken(), acknowledgements, deadline);
+        return new InFlight(acknowledgements, deadline);
     }
 
-    /** A batch sent: the token of its last event, and its records' acknowledgements. */
-    private record InFlight(TrackingToken last, List<Future<RecordMetadata>> acknowledgements, long deadline) {
+    /** A batch sent: its records' acknowledgements. */
+    private record InFlight(List<Future<RecordMetadata>> acknowledgements, long deadline) {
 
         /** Waits for every acknowledgement until the deadline; answers how many records were acknowledged. */
         int await() throws Exception {
@@ -441,17 +422,17 @@ final class TenantPublisher {
         claimed = false;
     }
 
-    /** Drops the batches in flight: what was read is read again from the stored token. */
+    /** Drops the batch in flight: what was read is read again from the stored token. */
     private void abandon() {
         closeProducer();
-        closeStream();
-        inFlight = null;
+        stopReading();
     }
 
-    private void closeStream() {
-        if (stream != null) {
-            stream.close();
-            stream = null;
+    private void stopReading() {
+        if (positioned) {
+            events.removeOnCommit(onCommit);
+            positioned = false;
+            read = null;
         }
     }
 
