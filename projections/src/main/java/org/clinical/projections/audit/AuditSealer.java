@@ -90,8 +90,8 @@ public final class AuditSealer implements AutoCloseable {
     }
 
     /**
-     * Seals what the tenant's store holds beyond its last checkpoint, in as many checkpoints as needed (at most
-     * {@link #MAX_CHECKPOINTS_PER_ROUND}); answers them. Nothing when another instance holds the tenant's lock.
+     * Seals what the tenant's store holds beyond its last checkpoint: one checkpoint, or several of
+     * {@link #MAX_RANGE} positions (at most {@link #MAX_CHECKPOINTS_PER_ROUND}) for a backlog; answers them. Nothing when another instance holds the tenant's lock.
      * Serialized on this instance, so a caller (a test) and the background round never race each other.
      */
     public List<Checkpoint> seal(Tenant tenant) {
@@ -110,6 +110,11 @@ public final class AuditSealer implements AutoCloseable {
             log.info("Audit checkpoint sealed: tenant={} checkpoint={} range=({}, {}] events={} late={} digest={}"
                             + " signed={}", tenant.id(), c.id(), c.rangeStart(), c.upperPosition(), c.eventCount(),
                     c.lateCount(), c.digestHex(), c.signed() ? c.keyId() : "no");
+            if (c.upperPosition() - c.rangeStart() < MAX_RANGE) {
+                // the store is sealed to what was committed at its start: what commits meanwhile waits for the next
+                // round, instead of a checkpoint of a few events each time round this loop under load
+                break;
+            }
         }
         return sealed;
     }
