@@ -281,7 +281,12 @@ final class TenantPublisher {
             if (stopped) {
                 return -1;
             }
-            transactions.executeInTransaction(() -> tokens.storeToken(batch.token(), NAME, SEGMENT));
+            transactions.executeInTransaction(() -> {
+                // Not worth a WAL flush of its own: a token lost with a crash of PostgreSQL only sends the batch
+                // again (at-least-once; consumers deduplicate by event id), so the commit does not wait for it.
+                jdbc.execute("set local synchronous_commit = off");
+                tokens.storeToken(batch.token(), NAME, SEGMENT);
+            });
             read = batch.token();
             lastClaimWrite = System.nanoTime();
             published.accept(acknowledged);
