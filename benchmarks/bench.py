@@ -15,7 +15,7 @@
                                                             prints events/s (EVENTS: events in the tenant's stream)
   bench.py kafka-catchup BASE_URL TENANT SECRET TIMEOUT_S waits until the Kafka publisher has no lag; prints its
                                                             backlog throughput (events/s)
-  bench.py kafka-ratio ON_LOG OFF_LOG                       ok requests/s with the publisher over without it
+  bench.py kafka-ratio ON_LOG OFF_LOG...                    ok requests/s with the publisher over the mean without it
   bench.py cpu      PLATFORM_PID BENCH_PID OUT_JSON MAX_S   samples per-process CPU every 2 s until SIGTERM or
                                                             MAX_S, writes cores used per process group
                                                             (BENCH_PID: the process running Gatling)
@@ -247,13 +247,17 @@ def kafka_catchup(base_url: str, tenant: str, secret: str, timeout: float) -> No
           f" committed batch on (polled every 0.1 s)")
 
 
-def kafka_ratio(on_log: str, off_log: str) -> None:
-    """Command throughput with the Kafka publisher over without it, from two measured runs of the same bench run."""
+def kafka_ratio(on_log: str, *off_logs: str) -> None:
+    """Command throughput with the Kafka publisher over the mean of the runs without it, from measured runs of
+    the same bench run (one before and one after the run with it, so that the JIT's warming does not decide)."""
     def ok_rps(log_path: str) -> float:
         value = parse_console(log_path)["figures"].get("mean throughput (rps)", ["-", "-", "-"])[1]
         return 0.0 if value in ("-", "") else float(value.replace(",", ""))
-    on, off = ok_rps(on_log), ok_rps(off_log)
-    print(f"  with / without  {on:.1f} / {off:.1f} ok requests/s = "
+    on = ok_rps(on_log)
+    offs = [ok_rps(path) for path in off_logs]
+    off = sum(offs) / len(offs) if offs else 0.0
+    print(f"  with / without  {on:.1f} / {off:.1f} ok requests/s (without: "
+          + ", ".join(f"{value:.1f}" for value in offs) + ") = "
           + (f"{100 * on / off:.1f} %" if off else "n/a"))
 
 
@@ -638,7 +642,7 @@ def main(argv) -> None:
     elif command == "catchup":
         catchup(args[0], args[1], args[2], float(args[3]), args[4:])
     elif command == "kafka-ratio":
-        kafka_ratio(args[0], args[1])
+        kafka_ratio(args[0], *args[1:])
     elif command == "kafka-catchup":
         kafka_catchup(args[0], args[1], args[2], float(args[3]))
     elif command == "rebuild":
