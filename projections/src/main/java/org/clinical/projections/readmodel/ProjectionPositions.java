@@ -2,10 +2,8 @@ package org.clinical.projections.readmodel;
 
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackingToken;
-import org.axonframework.serialization.SerializedType;
 import org.axonframework.serialization.Serializer;
-import org.axonframework.serialization.SimpleSerializedObject;
-import org.axonframework.serialization.SimpleSerializedType;
+import org.clinical.infra.processing.StoredTokens;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.Tenant;
 
@@ -113,16 +111,7 @@ public class ProjectionPositions {
 
     /** The token as last committed in {@code token_entry}; read without claiming it. */
     private TrackingToken stored(Tenant tenant, String projection) {
-        return regions.region(tenant.region()).jdbc().query(
-                "select token, token_type from " + tenant.schema() + ".token_entry"
-                        + " where processor_name = ? and segment = 0",
-                rs -> {
-                    if (!rs.next() || rs.getBytes(1) == null) {
-                        return null;
-                    }
-                    SerializedType type = new SimpleSerializedType(rs.getString(2), null);
-                    return serializer.deserialize(new SimpleSerializedObject<>(rs.getBytes(1), byte[].class, type));
-                }, projection);
+        return StoredTokens.read(regions.region(tenant.region()).jdbc(), serializer, tenant, projection);
     }
 
     private Object monitor(Tenant tenant) {

@@ -10,13 +10,12 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.extensions.multitenancy.components.MultiTenantAwareComponent;
 import org.axonframework.extensions.multitenancy.components.TenantDescriptor;
 import org.axonframework.serialization.Serializer;
-import org.axonframework.serialization.SimpleSerializedObject;
-import org.axonframework.serialization.SimpleSerializedType;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.clinical.infra.eventstore.StreamHead;
 import org.clinical.infra.eventstore.TenantEventStores;
 import org.clinical.infra.kafka.KafkaClients;
 import org.clinical.infra.kafka.KafkaProperties;
+import org.clinical.infra.processing.StoredTokens;
 import org.clinical.infra.processing.TenantProcessors;
 import org.clinical.infra.region.Regions;
 import org.clinical.infra.tenant.ActiveTenants;
@@ -144,7 +143,7 @@ public class KafkaPublishers implements MultiTenantAwareComponent, Ordered, Smar
     /** The tenant's publisher as the database shows it, with this instance's failure if it publishes it. */
     public PublisherStatus status(Tenant tenant) {
         JdbcTemplate jdbc = regions.region(tenant.region()).queryJdbc();
-        TrackingToken token = storedToken(jdbc, tenant);
+        TrackingToken token = StoredTokens.read(jdbc, serializer, tenant, TenantPublisher.NAME);
         long position = token == null ? -1 : token.position().orElse(-1);
         long head = StreamHead.of(jdbc, tenant);
         double lagSeconds = 0;
@@ -164,17 +163,6 @@ public class KafkaPublishers implements MultiTenantAwareComponent, Ordered, Smar
     /** Whether publishing is on at all ({@code clinical.kafka.publisher.enabled}). */
     public boolean enabled() {
         return settings.enabled();
-    }
-
-    private TrackingToken storedToken(JdbcTemplate jdbc, Tenant tenant) {
-        return jdbc.query("select token, token_type from " + tenant.schema() + ".token_entry"
-                + " where processor_name = ? and segment = 0", rs -> {
-            if (!rs.next() || rs.getBytes(1) == null) {
-                return null;
-            }
-            return serializer.deserialize(new SimpleSerializedObject<>(rs.getBytes(1), byte[].class,
-                    new SimpleSerializedType(rs.getString(2), null)));
-        }, TenantPublisher.NAME);
     }
 
     private void registerMeters(String tenantId) {
