@@ -278,6 +278,36 @@ class AccessLogTest extends PlatformTest {
     }
 
     @Test
+    void a_batch_is_written_whole_in_one_statement_and_keeps_every_field_exactly() throws Exception {
+        String tenant = newTenant();
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        List<String> odd = List.of("a,b", "say \"hi\"", "back\\slash", "{braces}", "", "NULL", "nul\u0000here");
+        List<AccessEntry> entries = List.of(
+                new AccessEntry(at, tenant, UUID.randomUUID(), "dr-\"quoted\"", odd, "GET /x", "c-1", "TREAT"),
+                new AccessEntry(at.plusNanos(1_000), tenant, UUID.randomUUID(), "dr-2", List.of(), "GET /y", "c-2",
+                        null),
+                new AccessEntry(at.plusNanos(2_000), tenant, UUID.randomUUID(), "dr-3", List.of("clinician"),
+                        "GET /z", "c-3", "ETREAT"));
+        accessLog.writer(DEFAULT).submit(entries).get(10, TimeUnit.SECONDS);
+
+        List<java.util.Map<String, Object>> rows = regions.region(DEFAULT).jdbc().queryForList(
+                "select read_at, patient_id, actor, roles, endpoint, correlation_id, purpose_of_use"
+                        + " from clinical_platform.access_log where tenant_id = ? order by correlation_id", tenant);
+        assertThat(rows).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            AccessEntry sent = entries.get(i);
+            java.util.Map<String, Object> row = rows.get(i);
+            assertThat(((java.sql.Timestamp) row.get("read_at")).toInstant()).isEqualTo(sent.readAt());
+            assertThat(row.get("patient_id")).isEqualTo(sent.patientId());
+            assertThat(row.get("actor")).isEqualTo(sent.actor());
+            assertThat(row.get("endpoint")).isEqualTo(sent.endpoint());
+            assertThat(row.get("purpose_of_use")).isEqualTo(sent.purposeOfUse());
+            assertThat((String[]) ((java.sql.Array) row.get("roles")).getArray()).as("roles of entry " + i)
+                    .containsExactlyElementsOf(sent.roles().stream().map(r -> r.replace('\u0000', '\uFFFD')).toList());
+        }
+    }
+
+    @Test
     void months_get_partitions_ahead_a_missing_one_is_made_on_the_spot_and_retention_drops_whole_old_months()
             throws Exception {
         Instant now = Instant.now();

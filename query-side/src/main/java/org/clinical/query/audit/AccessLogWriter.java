@@ -16,9 +16,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -26,9 +28,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Group commit of one region's access-log entries: reads queue their entries (bounded), a few writer threads
- * each take everything queued (up to a batch), insert it in one multi-row statement on a connection of their
- * own and commit once; each read's future completes only after that commit returned, so a read is answered
- * only once its entries are durable (PostgreSQL's {@code synchronous_commit} is set on for these connections).
+ * each take everything queued (up to a batch) and insert it in one statement (one array per column, unnested)
+ * on an auto-committing connection of their own, so a batch is one round trip that returns once it is
+ * committed; each read's future completes only after that, so a read is answered only once its entries are
+ * durable (PostgreSQL's {@code synchronous_commit} is set on for these connections).
  * No artificial delay: a batch is whatever arrived while the previous commit ran, and with several writers a
  * new batch starts while another commits.
  *
@@ -39,8 +42,17 @@ import java.util.concurrent.TimeUnit;
 public class AccessLogWriter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AccessLogWriter.class);
-    private static final String INSERT = "insert into clinical_platform.access_log (read_at, tenant_id, patient_id,"
-            + " actor, roles, endpoint, correlation_id, purpose_of_use) values (?, ?, ?, ?, ?, ?, ?, ?)";
+    /**
+     * A whole batch in one statement: one array per column, unnested into rows (the roles of each entry as an
+     * array literal), so a batch of any size is one Bind and one Execute of one server-prepared statement.
+     */
+    private static final String INSERT = """
+            insert into clinical_platform.access_log (read_at, tenant_id, patient_id, actor, roles, endpoint,
+                                                      correlation_id, purpose_of_use)
+            select r.read_at::timestamptz, r.tenant_id, r.patient_id, r.actor, r.roles::text[], r.endpoint,
+                   r.correlation_id, r.purpose_of_use
+            from unnest(?::text[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                 as r (read_at, tenant_id, patient_id, actor, roles, endpoint, correlation_id, purpose_of_use)""";
     /** PostgreSQL's "no partition of relation found for row". */
     private static final String NO_PARTITION = "23514";
 
@@ -156,32 +168,58 @@ public class AccessLogWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * One statement on an auto-committing connection: PostgreSQL commits it (waiting for the WAL flush) before it
+     * answers, so the batch costs one round trip, and it is written whole or not at all.
+     */
     private void commit(List<Pending> pendings) throws SQLException {
-        int rows = 0;
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
-            try {
-                for (Pending pending : pendings) {
-                    for (AccessEntry e : pending.entries()) {
-                        ps.setTimestamp(1, Timestamp.from(e.readAt()));
-                        ps.setString(2, e.tenantId());
-                        ps.setObject(3, e.patientId());
-                        ps.setString(4, text(e.actor()));
-                        ps.setArray(5, c.createArrayOf("text", e.roles().stream().map(AccessLogWriter::text).toArray()));
-                        ps.setString(6, e.endpoint());
-                        ps.setString(7, e.correlationId());
-                        ps.setString(8, e.purposeOfUse());
-                        ps.addBatch();
-                        rows++;
-                    }
-                }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                rollback(c);
-                throw e;
+        int rows = pendings.stream().mapToInt(p -> p.entries().size()).sum();
+        String[] readAt = new String[rows];
+        String[] tenant = new String[rows];
+        UUID[] patient = new UUID[rows];
+        String[] actor = new String[rows];
+        String[] roles = new String[rows];
+        String[] endpoint = new String[rows];
+        String[] correlation = new String[rows];
+        String[] purpose = new String[rows];
+        int i = 0;
+        for (Pending pending : pendings) {
+            for (AccessEntry e : pending.entries()) {
+                readAt[i] = e.readAt().toString();
+                tenant[i] = e.tenantId();
+                patient[i] = e.patientId();
+                actor[i] = text(e.actor());
+                roles[i] = arrayLiteral(e.roles());
+                endpoint[i] = e.endpoint();
+                correlation[i] = e.correlationId();
+                purpose[i] = e.purposeOfUse();
+                i++;
             }
         }
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            ps.setArray(1, c.createArrayOf("text", readAt));
+            ps.setArray(2, c.createArrayOf("text", tenant));
+            ps.setArray(3, c.createArrayOf("uuid", patient));
+            ps.setArray(4, c.createArrayOf("text", actor));
+            ps.setArray(5, c.createArrayOf("text", roles));
+            ps.setArray(6, c.createArrayOf("text", endpoint));
+            ps.setArray(7, c.createArrayOf("text", correlation));
+            ps.setArray(8, c.createArrayOf("text", purpose));
+            ps.executeUpdate();
+        }
         batches.record(rows);
+    }
+
+    /** The roles as a PostgreSQL array literal, each quoted, so any text stays one element. */
+    static String arrayLiteral(Collection<?> values) {
+        StringBuilder literal = new StringBuilder("{");
+        for (Object value : values) {
+            if (literal.length() > 1) {
+                literal.append(',');
+            }
+            literal.append('"').append(text(value).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return literal.append('}').toString();
     }
 
     private void createPartitions(List<Pending> pendings) throws SQLException {
@@ -193,7 +231,6 @@ public class AccessLogWriter implements AutoCloseable {
             for (Instant month : months) {
                 ps.setTimestamp(1, Timestamp.from(month));
                 ps.execute();
-                c.commit();
             }
         }
     }
@@ -201,14 +238,6 @@ public class AccessLogWriter implements AutoCloseable {
     /** PostgreSQL text holds no NUL: a token's claim with one is kept, the NUL shown as U+FFFD. */
     private static String text(Object value) {
         return value == null ? null : value.toString().replace('\u0000', '\uFFFD');
-    }
-
-    private static void rollback(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; the pool discards it
-        }
     }
 
     private static boolean connectionLost(SQLException e) {
@@ -235,7 +264,7 @@ public class AccessLogWriter implements AutoCloseable {
         config.setDataSourceProperties(regionPool.getDataSourceProperties());
         config.setMaximumPoolSize(properties.writers() + 1);
         config.setMinimumIdle(properties.writers());
-        config.setAutoCommit(false);
+        config.setAutoCommit(true);
         config.setConnectionTimeout(Math.max(250, properties.maxWait().toMillis()));
         // Durability is what these connections are for: never let a database default turn it off.
         config.setConnectionInitSql("set synchronous_commit = on; set statement_timeout = '"
