@@ -39,7 +39,8 @@ import java.util.function.Supplier;
  * after the token in one query ({@link OutboxReader}), send them all asynchronously and await the acknowledgements
  * as a whole, then store the token of the batch's last event. The next batch is sent only after that: sent while
  * one is in flight, a record of it could be written when the earlier batch fails, ahead of an earlier event of
- * its key.
+ * its key. On a backlog (a full batch), the next batch is read from the database while the acknowledgements are
+ * awaited, and dropped unsent if the batch in flight fails.
  * <p>
  * A batch that fails (the broker away, an acknowledgement later than the send timeout, the database away) is
  * abandoned: the producer is closed at once, so none of the batch's records still waiting can be written after
@@ -103,6 +104,11 @@ final class TenantPublisher {
     /** Whether {@link #read} holds where to read from: the stored token, then each batch's token. */
     private boolean positioned;
     private GapAwareTrackingToken read;
+    /**
+     * The batch after the one in flight, read while its acknowledgements were awaited (only after a full batch:
+     * a backlog); sent only once that batch's token is stored, and dropped with it when it fails.
+     */
+    private OutboxReader.Batch ahead;
     private final Runnable onCommit = this::wake;
     private long lastClaimWrite;
     private long lastSend;
@@ -263,7 +269,10 @@ final class TenantPublisher {
                 positioned = true;
                 events.onCommit(onCommit);
             }
-            OutboxReader.Batch batch = OutboxReader.after(jdbc, tenant, read, settings.batchSize(), Instant.now());
+            boolean readAhead = ahead != null;
+            OutboxReader.Batch batch = readAhead ? ahead
+                    : OutboxReader.after(jdbc, tenant, read, settings.batchSize(), Instant.now());
+            ahead = null;
             if (batch.events().isEmpty()) {
                 read = batch.token();
                 renewClaim(CLAIM_RENEWAL_MS);
@@ -277,7 +286,12 @@ final class TenantPublisher {
             if (!claimed) {
                 return CLAIM_RETRY_MS;
             }
-            int acknowledged = send(batch.events()).await();
+            boolean full = batch.events().size() >= settings.batchSize();
+            InFlight inFlight = send(batch.events());
+            // a backlog: the next batch is read from the database while Kafka acknowledges this one
+            OutboxReader.Batch next = full
+                    ? OutboxReader.after(jdbc, tenant, batch.token(), settings.batchSize(), Instant.now()) : null;
+            int acknowledged = inFlight.await();
             if (stopped) {
                 return -1;
             }
@@ -291,7 +305,9 @@ final class TenantPublisher {
             lastClaimWrite = System.nanoTime();
             published.accept(acknowledged);
             recovered();
-            if (batch.events().size() >= settings.batchSize()) {
+            if (full || readAhead) {
+                // what committed after a batch read ahead was read may have woken no step: look again at once
+                ahead = next == null || next.events().isEmpty() ? null : next;
                 return 0;
             }
             // what commits from now on wakes it, no sooner than the linger
@@ -452,6 +468,7 @@ final class TenantPublisher {
     }
 
     private void stopReading() {
+        ahead = null;
         if (positioned) {
             events.removeOnCommit(onCommit);
             positioned = false;
