@@ -152,16 +152,24 @@ public class TenantEventStorageEngine extends JdbcEventStorageEngine {
     /**
      * The events after the token and those of its gaps, the gaps as one array parameter: any number of gaps
      * (a wide gap offset allows many) stays one statement with one plan, under PostgreSQL's bind-parameter limit.
+     * Primary-key reads only, whatever the plan: each gap is looked up by itself (a lateral read kept apart by
+     * {@code offset 0}), then the range after the token. Written as Axon's {@code (range) OR global_index =
+     * ANY(gaps)}, PostgreSQL read the whole table for a good share of the calls under load (a generic plan, or
+     * the statistics of a table that was small when it was planned). Gaps always lie below the token's index,
+     * so the two parts never hold the same event.
      */
     @Override
     protected PreparedStatement readEventDataWithGaps(Connection connection, long globalIndex, int batchSize,
                                                       List<Long> gaps) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement("SELECT " + trackedEventFields() + " FROM "
-                + schema().domainEventTable() + " WHERE (global_index > ? AND global_index <= ?)"
-                + " OR global_index = ANY(?) ORDER BY global_index ASC");
-        statement.setLong(1, globalIndex);
-        statement.setLong(2, globalIndex + batchSize);
-        statement.setArray(3, connection.createArrayOf("bigint", gaps.toArray()));
+        String table = schema().domainEventTable();
+        PreparedStatement statement = connection.prepareStatement("SELECT " + trackedEventFields() + " FROM ("
+                + "SELECT x.* FROM unnest(?::bigint[]) g (position) CROSS JOIN LATERAL (SELECT * FROM " + table
+                + " y WHERE y.global_index = g.position OFFSET 0) x"
+                + " UNION ALL SELECT * FROM " + table + " WHERE global_index > ? AND global_index <= ?"
+                + ") e ORDER BY global_index ASC");
+        statement.setArray(1, connection.createArrayOf("bigint", gaps.toArray()));
+        statement.setLong(2, globalIndex);
+        statement.setLong(3, globalIndex + batchSize);
         return statement;
     }
 

@@ -50,9 +50,13 @@ final class OutboxReader {
         String table = tenant.schema() + ".domain_event_entry e\n";
         long index = from == null ? 0 : from.getIndex();
         Long[] gaps = from == null ? new Long[0] : from.getGaps().toArray(Long[]::new);
-        // two index scans of the primary key: the gaps filled, then the next events in position order
-        List<StoredEvent> events = jdbc.query("select * from ((" + StoredEvent.COLUMNS + "from " + table
-                        + StoredEvent.META + "where e.global_index = any(?))\nunion all\n(" + StoredEvent.COLUMNS
+        // primary-key reads only: each gap looked up by itself (the lateral read, kept apart by "offset 0"; as
+        // "global_index = any(?)" PostgreSQL planned it as a scan of the whole table, once its plan was generic
+        // or its statistics were those of a small table), then the next events in position order
+        List<StoredEvent> events = jdbc.query("select * from ((" + StoredEvent.COLUMNS
+                        + "from unnest(?::bigint[]) g (position)\ncross join lateral (select * from " + tenant.schema()
+                        + ".domain_event_entry x where x.global_index = g.position offset 0) e\n"
+                        + StoredEvent.META + ")\nunion all\n(" + StoredEvent.COLUMNS
                         + "from " + table + StoredEvent.META + "where e.global_index > ? order by e.global_index"
                         + " limit ?)) x order by 1 limit ?", StoredEvent::row,
                 gaps, index, limit, limit);
