@@ -152,8 +152,11 @@ public final class AuditSealer implements AutoCloseable {
                 Long.class);
         alarms(tenant, previous, high);
         Instant sealedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        List<Long> late = jdbc.queryForList("select e.global_index from " + s + ".audit_checkpoint_hole h join " + s
-                + ".domain_event_entry e on e.global_index = h.position where h.since >= ? and not exists"
+        // each recent hole looked up by its primary key (a lateral read kept apart by "offset 0"): as a join,
+        // PostgreSQL hashed the holes and read the whole event table at every round
+        List<Long> late = jdbc.queryForList("select e.global_index from " + s + ".audit_checkpoint_hole h"
+                + " cross join lateral (select x.global_index from " + s + ".domain_event_entry x"
+                + " where x.global_index = h.position offset 0) e where h.since >= ? and not exists"
                 + " (select 1 from " + s + ".audit_checkpoint_late l where l.position = h.position) order by 1",
                 Long.class, OffsetDateTime.ofInstant(sealedAt.minus(HOLE_RETENTION), ZoneOffset.UTC));
         long start = previous.upper();
