@@ -210,12 +210,16 @@ public class AccessLogWriter implements AutoCloseable {
         batches.record(rows);
     }
 
-    /** The roles as a PostgreSQL array literal, each quoted, so any text stays one element. */
+    /** The roles as a PostgreSQL array literal, each quoted, so any text stays one element (a null one NULL). */
     static String arrayLiteral(Collection<?> values) {
         StringBuilder literal = new StringBuilder("{");
         for (Object value : values) {
             if (literal.length() > 1) {
                 literal.append(',');
+            }
+            if (value == null) {
+                literal.append("NULL");
+                continue;
             }
             literal.append('"').append(text(value).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
         }
