@@ -65,7 +65,7 @@ public abstract class PlatformTest {
         registry.add("clinical.kafka.publisher.send-timeout", () -> "3s");
         registry.add("clinical.kafka.publisher.max-backoff", () -> "2s");
         registry.add("clinical.kafka.properties.interceptor.classes",
-                () -> "org.clinical.platform.kafka.HoldingInterceptor");
+                () -> "org.clinical.platform.kafka.FaultInterceptor");
         registry.add("spring.data.redis.url", TestRedis::url);
         // Tomcat's work directory goes with the run's own directory, even when the run is killed
         registry.add("server.tomcat.basedir", () -> TestRun.dir().resolve("tomcat").toString());

@@ -1,5 +1,6 @@
 package org.clinical.infra.kafka.publish;
 
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -27,6 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -43,8 +45,9 @@ import java.util.function.Supplier;
  * awaited, and dropped unsent if the batch in flight fails.
  * <p>
  * A batch that fails (the broker away, an acknowledgement later than the send timeout, the database away) is
- * abandoned: the producer is closed at once, so none of the batch's records still waiting can be written after
- * one that was given up, and the batch is taken again from the stored token after a pause that doubles from
+ * abandoned: the producer is closed at once (by the failed record's callback, on the producer's own thread), so
+ * none of the batch's records still waiting can be written after one that was given up; a record refused inside
+ * {@code send()} (no partition metadata in time) stops the sending of the batch there. The batch is taken again from the stored token after a pause that doubles from
  * 0.5 s up to the configured maximum. The first failure of an outage is logged, and its end; the attempts in
  * between are not. Records of an abandoned batch that the broker had acknowledged are sent again: consumers
  * deduplicate by event id (docs/kafka.md).
@@ -117,7 +120,8 @@ final class TenantPublisher {
     private int failures;
     private long retryAt;
     private Instant outageSince;
-    private volatile Producer<String, byte[]> producer;
+    /** The producer in use, if any; whoever takes it out of here closes it (a step, or a failed record's callback). */
+    private final AtomicReference<Producer<String, byte[]>> producer = new AtomicReference<>();
     private volatile String lastError;
 
     TenantPublisher(Tenant tenant, TokenStore tokens, TransactionManager transactions,
@@ -276,7 +280,7 @@ final class TenantPublisher {
             if (batch.events().isEmpty()) {
                 read = batch.token();
                 renewClaim(CLAIM_RENEWAL_MS);
-                if (producer != null
+                if (producer.get() != null
                         && System.nanoTime() - lastSend > TimeUnit.MILLISECONDS.toNanos(PRODUCER_IDLE_MS)) {
                     closeProducer();
                 }
@@ -390,17 +394,43 @@ final class TenantPublisher {
         Producer<String, byte[]> producer = producer();
         long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
         List<Future<RecordMetadata>> acknowledgements = new ArrayList<>(stored.size());
+        // the batch's first failure closes its producer at once, before the producer's I/O thread sends anything
+        // more: what it still holds of the batch is then dropped, and written only by the next attempt, in order
+        Callback closeOnFailure = (metadata, failure) -> {
+            if (failure != null && this.producer.compareAndSet(producer, null)) {
+                close(producer);
+            }
+        };
         for (StoredEvent event : stored) {
-            acknowledgements.add(producer.send(records.of(topic, tenant.id(), event)));
+            if (this.producer.get() != producer) {
+                break; // a record failed meanwhile and its callback closed the producer
+            }
+            Future<RecordMetadata> acknowledgement = producer.send(records.of(topic, tenant.id(), event),
+                    closeOnFailure);
+            acknowledgements.add(acknowledgement);
+            if (refused(acknowledgement)) {
+                // refused inside send() (no partition metadata within max.block.ms, a record too large): it never
+                // reached the producer's queue, so a later record of its key sent now would be written ahead of
+                // it, and stay ahead of it when the batch is sent again (KafkaOutageTest saw this)
+                break;
+            }
         }
         lastSend = System.nanoTime();
-        return new InFlight(acknowledgements, deadline);
+        return new InFlight(acknowledgements, stored.size(), deadline);
     }
 
-    /** A batch sent: its records' acknowledgements. */
-    private record InFlight(List<Future<RecordMetadata>> acknowledgements, long deadline) {
+    /** Whether the record was refused by {@code send()} itself: its acknowledgement failed before it returned. */
+    private static boolean refused(Future<RecordMetadata> acknowledgement) {
+        return acknowledgement.isDone() && acknowledgement.state() == Future.State.FAILED;
+    }
 
-        /** Waits for every acknowledgement until the deadline; answers how many records were acknowledged. */
+    /** A batch sent: its records' acknowledgements, fewer than its events when the sending stopped at a failure. */
+    private record InFlight(List<Future<RecordMetadata>> acknowledgements, int events, long deadline) {
+
+        /**
+         * Waits for every acknowledgement until the deadline; answers how many records were acknowledged, which is
+         * every event of the batch: a batch whose sending stopped early fails here, whatever was acknowledged.
+         */
         int await() throws Exception {
             for (Future<RecordMetadata> acknowledgement : acknowledgements) {
                 long left = deadline - System.nanoTime();
@@ -410,17 +440,21 @@ final class TenantPublisher {
                     throw e.getCause() instanceof Exception cause ? cause : e;
                 }
             }
-            return acknowledgements.size();
+            if (acknowledgements.size() < events) {
+                throw new IllegalStateException(acknowledgements.size() + " of the batch's " + events
+                        + " events were sent");
+            }
+            return events;
         }
     }
 
     private Producer<String, byte[]> producer() {
-        Producer<String, byte[]> current = producer;
+        Producer<String, byte[]> current = producer.get();
         if (current == null) {
             Duration maxBlock = settings.sendTimeout().compareTo(Duration.ofSeconds(5)) < 0
                     ? settings.sendTimeout() : Duration.ofSeconds(5);
             current = new KafkaProducer<>(clients.producer("clinical-publisher-" + tenant.id(), maxBlock));
-            producer = current;
+            producer.set(current);
             if (stopped) {
                 closeProducer();
             }
@@ -477,14 +511,21 @@ final class TenantPublisher {
     }
 
     private void closeProducer() {
-        Producer<String, byte[]> current = producer;
-        producer = null;
+        Producer<String, byte[]> current = producer.getAndSet(null);
         if (current != null) {
-            try {
-                current.close(Duration.ZERO);
-            } catch (RuntimeException e) {
-                log.debug("Tenant {}: the producer did not close cleanly", tenant.id());
-            }
+            close(current);
+        }
+    }
+
+    /**
+     * Closes a producer without waiting: what it has not sent yet fails at once. Also called on the producer's
+     * own I/O thread (a failed record's callback), where Kafka allows no other timeout.
+     */
+    private void close(Producer<String, byte[]> producer) {
+        try {
+            producer.close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            log.debug("Tenant {}: the producer did not close cleanly", tenant.id());
         }
     }
 }
