@@ -16,6 +16,7 @@
   bench.py kafka-catchup BASE_URL TENANT SECRET TIMEOUT_S waits until the Kafka publisher has no lag; prints its
                                                             backlog throughput (events/s)
   bench.py kafka-ratio ON_LOG OFF_LOG...                    ok requests/s with the publisher over the mean without it
+  bench.py kafka-accepted ACCEPTED RECEIVED                 Kafka end-to-end latency from each probe's answer
   bench.py cpu      PLATFORM_PID BENCH_PID OUT_JSON MAX_S   samples per-process CPU every 2 s until SIGTERM or
                                                             MAX_S, writes cores used per process group
                                                             (BENCH_PID: the process running Gatling)
@@ -32,6 +33,7 @@ import hashlib
 import hmac
 import http.client
 import json
+import math
 import os
 import re
 import signal
@@ -245,6 +247,34 @@ def kafka_catchup(base_url: str, tenant: str, secret: str, timeout: float) -> No
     print(f"  kafka backlog   {backlog} events published in {total:.1f} s from the release"
           f" ({backlog / total:,.0f} events/s); {backlog / max(elapsed, 0.1):,.0f} events/s from the first"
           f" committed batch on (polled every 0.1 s)")
+
+
+def kafka_accepted(accepted_path: str, received_path: str) -> None:
+    """Kafka end-to-end latency as issue 10 defines it, command accepted -> consumer has it: for each probe of
+    ProjectionLagSimulation ("position epochMicros" when its 201 arrived) the moment the consumer was handed the
+    record of that position (KafkaLatency's "position epochMicros"), same machine and clock. A record handed over
+    before its command's answer arrived counts as 0. Probes whose record never came are reported."""
+    def read(path: str) -> dict:
+        times = {}
+        with open(path) as lines:
+            for line in lines:
+                parts = line.split()
+                if len(parts) == 2:
+                    times.setdefault(int(parts[0]), int(parts[1]))
+        return times
+    accepted = read(accepted_path)
+    received = read(received_path)
+    latencies = sorted(max(0, received[position] - at) / 1000.0
+                       for position, at in accepted.items() if position in received)
+    missing = sum(1 for position in accepted if position not in received)
+    if not latencies:
+        print(f"  kafka accepted  no probe's record received ({len(accepted)} probes)")
+        return
+    def pct(p: float) -> float:
+        return latencies[max(0, min(len(latencies) - 1, math.ceil(p / 100 * len(latencies)) - 1))]
+    print(f"  kafka accepted  {len(latencies)} probes, command accepted -> consumer: p50 {pct(50):.1f} ms,"
+          f" p95 {pct(95):.1f} ms, p99 {pct(99):.1f} ms, max {latencies[-1]:.1f} ms"
+          + (f"; {missing} probes not received within the consumer's run" if missing else ""))
 
 
 def kafka_ratio(on_log: str, *off_logs: str) -> None:
@@ -643,6 +673,8 @@ def main(argv) -> None:
         catchup(args[0], args[1], args[2], float(args[3]), args[4:])
     elif command == "kafka-ratio":
         kafka_ratio(args[0], *args[1:])
+    elif command == "kafka-accepted":
+        kafka_accepted(args[0], args[1])
     elif command == "kafka-catchup":
         kafka_catchup(args[0], args[1], args[2], float(args[3]))
     elif command == "rebuild":

@@ -297,6 +297,7 @@ run_gatling() {
         -Dbench.durationSeconds="$seconds" -Dbench.users="$users" -Dbench.batchSize="$BATCH_SIZE" \
         -Dbench.idsFile="$IDS_FILE" -Dbench.label=" ($label)" -Dbench.rate="$rate" \
         -Dbench.statsTimeFormat="$STATS_TIME_FORMAT" -Dbench.lagBatch="$LAG_BATCH" \
+        -Dbench.acceptedLog="$OUT/accepted-$label.txt" \
         >"$OUT/gatling-$label.log" 2>&1 &
     GATLING_PID=$!
     if [ "$measured" = 1 ]; then
@@ -512,7 +513,9 @@ fi
 # it over the mean of the two without, so the JIT still compiling (which favours whichever run comes later) does
 # not decide it. The backlog the first held-off run left is released and its publishing timed (bench.py
 # kafka-catchup); then the end-to-end latency of a steady LAG_RATE observations/s, in batches of LAG_BATCH
-# (ProjectionLagSimulation), to a consumer (benchmarks/kafka/KafkaLatency.java).
+# (ProjectionLagSimulation), to a consumer (benchmarks/kafka/KafkaLatency.java): from each event's recordedAt (the
+# command's arrival, so its own handling included), and, as the issue defines it, from the moment the command was
+# accepted (the probes' answers, joined by position: bench.py kafka-accepted).
 if [ "$MODE" = kafka ]; then
     KAFKA_CP="$(ls ~/.m2/repository/org/apache/kafka/kafka-clients/*/kafka-clients-*.jar | grep -v sources | tail -1):$(ls ~/.m2/repository/org/slf4j/slf4j-api/*/slf4j-api-*.jar | tail -1)"
     KAFKA_BOOTSTRAP=$(grep -o 'In-process Kafka broker (KRaft) listening on [0-9.:]*' "$OUT/platform.log" | awk '{print $NF}' | tail -1)
@@ -539,7 +542,7 @@ if [ "$MODE" = kafka ]; then
         run_gatling ProjectionLagSimulation kafka-latency-warm-up "$WARMUP" 0 0 "$LAG_RATE"
     fi
     "$CLINICAL_JAVA_HOME/bin/java" -cp "$KAFKA_CP" benchmarks/kafka/KafkaLatency.java "$KAFKA_BOOTSTRAP" \
-        "clinical.$TENANT.events" $((DURATION + 10)) >"$OUT/kafka-latency.log" 2>&1 &
+        "clinical.$TENANT.events" $((DURATION + 10)) "$OUT/kafka-received.txt" >"$OUT/kafka-latency.log" 2>&1 &
     LATENCY_PID=$!
     sleep 3
     echo "== kafka-latency: ProjectionLagSimulation, $LAG_RATE observations/s in batches of $LAG_BATCH, ${DURATION} s" >>"$SUMMARY"
@@ -548,6 +551,8 @@ if [ "$MODE" = kafka ]; then
         "$REF_TPS_16" "$REF_BATCH_ROWS" >>"$SUMMARY"
     wait "$LATENCY_PID" || true
     grep '^  kafka latency' "$OUT/kafka-latency.log" >>"$SUMMARY" || tail -5 "$OUT/kafka-latency.log" >>"$SUMMARY"
+    python3 benchmarks/bench.py kafka-accepted "$OUT/accepted-kafka-latency.txt" "$OUT/kafka-received.txt" \
+        >>"$SUMMARY" || true
 fi
 
 echo

@@ -3,8 +3,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,9 +24,11 @@ import java.util.regex.Pattern;
  * the records a tenant's topic receives from now on, for SECONDS, and for each takes the time it was handed to
  * the consumer minus the event's {@code recordedAt} (the edge's clock when the command arrived, before its
  * transaction: so the figure includes the command's own handling and slightly overstates "accepted -> consumed").
- * Same machine, same clock. Prints count, p50, p95, p99 and max in milliseconds.
+ * Same machine, same clock. Prints count, p50, p95, p99 and max in milliseconds. With RECEIVED_FILE, also writes
+ * "position epochMicros" per record as it was handed over, for the latency from the command's acceptance
+ * (bench.py kafka-accepted joins it with the probes' answers).
  *
- * <pre>java -cp kafka-clients.jar:slf4j-api.jar benchmarks/kafka/KafkaLatency.java BOOTSTRAP TOPIC SECONDS</pre>
+ * <pre>java -cp kafka-clients.jar:slf4j-api.jar benchmarks/kafka/KafkaLatency.java BOOTSTRAP TOPIC SECONDS [RECEIVED_FILE]</pre>
  */
 public class KafkaLatency {
 
@@ -30,6 +38,8 @@ public class KafkaLatency {
         String bootstrap = args[0];
         String topic = args[1];
         long seconds = Long.parseLong(args[2]);
+        Path receivedFile = args.length > 3 ? Path.of(args[3]) : null;
+        List<String> receivedLines = new ArrayList<>();
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -57,7 +67,19 @@ public class KafkaLatency {
                     if (m.find()) {
                         micros.add(Duration.between(Instant.parse(m.group(1)), received).toNanos() / 1_000);
                     }
+                    Header position = record.headers().lastHeader("position");
+                    if (receivedFile != null && position != null) {
+                        receivedLines.add(new String(position.value(), StandardCharsets.UTF_8) + " "
+                                + (received.getEpochSecond() * 1_000_000 + received.getNano() / 1_000));
+                    }
                 }
+            }
+        }
+        if (receivedFile != null) {
+            try {
+                Files.write(receivedFile, receivedLines);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
         long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();

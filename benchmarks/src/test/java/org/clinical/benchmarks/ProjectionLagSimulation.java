@@ -3,6 +3,13 @@ package org.clinical.benchmarks;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
@@ -31,6 +38,11 @@ public class ProjectionLagSimulation extends Simulation {
     private final int batch = Integer.getInteger("bench.lagBatch", 10);
     private final double probes = Double.parseDouble(System.getProperty("bench.probes", "20"));
     private final Latencies latencies = new Latencies();
+    /**
+     * Each probe's write as "position epochMicros" when its answer arrived (the command accepted): written to
+     * {@code bench.acceptedLog} at the end, for the Kafka end-to-end latency (bench.py kafka-accepted).
+     */
+    private final Queue<String> accepted = new ConcurrentLinkedQueue<>();
 
     private final ScenarioBuilder writers = scenario("Batches of " + batch + ", " + (rate - probes) + " observations/s"
             + config.label)
@@ -47,7 +59,10 @@ public class ProjectionLagSimulation extends Simulation {
                             session.getString("patientId"), session.getString("encounterId"))))
                     .check(status().is(201), header("X-Event-Position").saveAs("position")))
             .exitHereIfFailed()
-            .exec(session -> session.set("writtenAt", System.nanoTime()))
+            .exec(session -> {
+                accepted.add(session.getString("position") + " " + epochMicros());
+                return session.set("writtenAt", System.nanoTime());
+            })
             .exec(http("GET observations with X-Min-Position")
                     .get("/api/v1/" + config.tenant + "/patients/#{patientId}/observations?limit=1")
                     .header("X-Min-Position", "#{position}")
@@ -71,5 +86,18 @@ public class ProjectionLagSimulation extends Simulation {
     @Override
     public void after() {
         System.out.print(latencies.report());
+        String acceptedLog = System.getProperty("bench.acceptedLog", "");
+        if (!acceptedLog.isEmpty()) {
+            try {
+                Files.write(Path.of(acceptedLog), accepted);
+            } catch (IOException e) {
+                System.err.println("could not write " + acceptedLog + ": " + e);
+            }
+        }
+    }
+
+    private static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 }
