@@ -57,6 +57,12 @@
 #   WAIT_QUIET [0]        seconds to wait, before each simulation, for the machine to be quiet (< 25 % busy, the
 #                         idle platform included): on a shared machine other builds skew the figures
 #   PLATFORM_JAVA_OPTS    extra JVM options of the platform, e.g. a JFR recording of a whole run
+#   AOT_CACHE             a JDK AOT cache file (JDK 25: classes loaded and linked, and the JIT's method profiles, of
+#                         a training run): the platform runs from its jar extracted by Spring Boot's jar tools into
+#                         benchmarks/target/aot-app (an AOT cache takes no classes from nested jars). When the file
+#                         does not exist, this run is the training run: -XX:AOTCacheOutput writes it as the
+#                         platform stops at the end (the JVM assembles it then: the stop may take a minute). A new
+#                         jar deletes the file, which would no longer match it.
 #   REFERENCE [1]         0: skip the PostgreSQL reference (no ratios printed)
 #   REF_SECONDS [20]      seconds per pgbench reference run
 #   PROFILE [0]           1: a JFR recording of the platform during each measured run, summarised by subsystem
@@ -91,6 +97,7 @@ PLATFORM_XMX=${PLATFORM_XMX:-2g}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-180}
 SKIP_BUILD=${SKIP_BUILD:-0}
 KEEP_DB=${KEEP_DB:-0}
+STOP_WAIT=30  # seconds the platform gets to stop at the end (an AOT training run: more)
 WAIT_QUIET=${WAIT_QUIET:-0}
 PROFILE=${PROFILE:-0}
 REFERENCE=${REFERENCE:-1}
@@ -145,12 +152,12 @@ cleanup() {
     if [ -n "$PLATFORM_PID" ] && kill -0 "$PLATFORM_PID" 2>/dev/null; then
         log "stopping the platform (pid $PLATFORM_PID)"
         kill "$PLATFORM_PID" 2>/dev/null
-        for _ in $(seq 1 60); do
+        for _ in $(seq 1 $((STOP_WAIT * 2))); do
             kill -0 "$PLATFORM_PID" 2>/dev/null || break
             sleep 0.5
         done
         if kill -0 "$PLATFORM_PID" 2>/dev/null; then
-            log "the platform did not stop within 30 s: SIGKILL"
+            log "the platform did not stop within $STOP_WAIT s: SIGKILL"
             kill -9 "$PLATFORM_PID" 2>/dev/null
         fi
         wait "$PLATFORM_PID" 2>/dev/null
@@ -192,6 +199,26 @@ if [ "$MODE" != reference ]; then
     # A private copy: a build running beside the bench may replace platform/target's jar under the running JVM.
     JAR=$OUT/clinical-platform.jar
     cp platform/target/clinical-platform.jar "$JAR"
+fi
+AOT_OPTS=""
+if [ -n "${AOT_CACHE:-}" ] && [ "$MODE" != reference ]; then
+    AOT_APP=$ROOT/benchmarks/target/aot-app
+    JAR_SUM=$(sha256sum "$JAR" | cut -d' ' -f1)
+    if [ "$(cat "$AOT_APP/.jar-sha256" 2>/dev/null)" != "$JAR_SUM" ]; then
+        log "extracting the jar into ${AOT_APP#"$ROOT"/} (AOT cache: a new jar, so $AOT_CACHE is trained again)"
+        rm -rf "$AOT_APP" "$AOT_CACHE"
+        "$CLINICAL_JAVA_HOME/bin/java" -Djarmode=tools -jar "$JAR" extract --destination "$AOT_APP" >/dev/null
+        echo "$JAR_SUM" >"$AOT_APP/.jar-sha256"
+    fi
+    JAR=$AOT_APP/clinical-platform.jar
+    if [ -f "$AOT_CACHE" ]; then
+        AOT_OPTS="-XX:AOTCache=$AOT_CACHE"
+        log "AOT cache: using $AOT_CACHE"
+    else
+        AOT_OPTS="-XX:AOTCacheOutput=$AOT_CACHE"
+        STOP_WAIT=600
+        log "AOT cache: this run trains $AOT_CACHE (written when the platform stops)"
+    fi
 fi
 
 # ------------------------------------------------------------------------------------------------- reference
@@ -257,8 +284,9 @@ CLINICAL_JWT_SECRET=$BENCH_JWT_SECRET \
 CLINICAL_KAFKA_EMBEDDED_PORT=0 \
 AXONIQ_UPDATE_CHECKER_DISABLED=true \
     "$CLINICAL_JAVA_HOME/bin/java" -Xmx"$PLATFORM_XMX" -Daxoniq.update-checker.disabled=true \
-    ${PLATFORM_JAVA_OPTS:-} -jar "$JAR" >"$OUT/platform.log" 2>&1 &
+    ${PLATFORM_JAVA_OPTS:-} $AOT_OPTS -jar "$JAR" >"$OUT/platform.log" 2>&1 &
 PLATFORM_PID=$!
+LAUNCHED_AT=$(date +%s.%N)
 
 deadline=$((SECONDS + STARTUP_TIMEOUT))
 until curl -s --max-time 2 "$BASE_URL/actuator/health" 2>/dev/null | grep -q '"status":"UP"'; do
@@ -274,7 +302,7 @@ until curl -s --max-time 2 "$BASE_URL/actuator/health" 2>/dev/null | grep -q '"s
     fi
     sleep 1
 done
-log "platform healthy (pid $PLATFORM_PID)"
+log "platform healthy (pid $PLATFORM_PID), $(python3 -c "import time; print(f'{time.time() - $LAUNCHED_AT:.1f}')") s after its launch"
 
 # ------------------------------------------------------------------------------------------------- data
 log "creating tenant $TENANT, $FACILITIES facilities and $PATIENTS patients with an open AMB encounter"
