@@ -16,7 +16,8 @@
   bench.py kafka-catchup BASE_URL TENANT SECRET TIMEOUT_S waits until the Kafka publisher has no lag; prints its
                                                             backlog throughput (events/s)
   bench.py kafka-ratio ON_LOG OFF_LOG...                    ok requests/s with the publisher over the mean without it
-  bench.py kafka-accepted ACCEPTED RECEIVED                 Kafka end-to-end latency from each probe's answer
+  bench.py kafka-accepted ACCEPTED RECEIVED [SETTLE_S]      Kafka end-to-end latency from each probe's answer
+                                                            (all probes; those after the first SETTLE_S, 20)
   bench.py cpu      PLATFORM_PID BENCH_PID OUT_JSON MAX_S   samples per-process CPU every 2 s until SIGTERM or
                                                             MAX_S, writes cores used per process group
                                                             (BENCH_PID: the process running Gatling)
@@ -249,11 +250,13 @@ def kafka_catchup(base_url: str, tenant: str, secret: str, timeout: float) -> No
           f" committed batch on (polled every 0.1 s)")
 
 
-def kafka_accepted(accepted_path: str, received_path: str) -> None:
+def kafka_accepted(accepted_path: str, received_path: str, settle: float = 20.0) -> None:
     """Kafka end-to-end latency as issue 10 defines it, command accepted -> consumer has it: for each probe of
     ProjectionLagSimulation ("position epochMicros" when its 201 arrived) the moment the consumer was handed the
     record of that position (KafkaLatency's "position epochMicros"), same machine and clock. A record handed over
-    before its command's answer arrived counts as 0. Probes whose record never came are reported."""
+    before its command's answer arrived counts as 0. Probes whose record never came are reported. Printed for all
+    probes, then for those accepted SETTLE seconds or more after the first: the load's first seconds (a new Gatling
+    JVM compiling its own code on the same two cores as the platform) are a transient of their own."""
     def read(path: str) -> dict:
         times = {}
         with open(path) as lines:
@@ -264,17 +267,25 @@ def kafka_accepted(accepted_path: str, received_path: str) -> None:
         return times
     accepted = read(accepted_path)
     received = read(received_path)
-    latencies = sorted(max(0, received[position] - at) / 1000.0
-                       for position, at in accepted.items() if position in received)
     missing = sum(1 for position in accepted if position not in received)
-    if not latencies:
+    if not accepted or missing == len(accepted):
         print(f"  kafka accepted  no probe's record received ({len(accepted)} probes)")
         return
-    def pct(p: float) -> float:
-        return latencies[max(0, min(len(latencies) - 1, math.ceil(p / 100 * len(latencies)) - 1))]
-    print(f"  kafka accepted  {len(latencies)} probes, command accepted -> consumer: p50 {pct(50):.1f} ms,"
-          f" p95 {pct(95):.1f} ms, p99 {pct(99):.1f} ms, max {latencies[-1]:.1f} ms"
+    first = min(accepted.values())
+
+    def line(label: str, since_us: int) -> str:
+        latencies = sorted(max(0, received[position] - at) / 1000.0 for position, at in accepted.items()
+                           if position in received and at - first >= since_us)
+        if not latencies:
+            return f"  {label}  no probes"
+
+        def pct(p: float) -> float:
+            return latencies[max(0, min(len(latencies) - 1, math.ceil(p / 100 * len(latencies)) - 1))]
+        return (f"  {label}  {len(latencies)} probes, command accepted -> consumer: p50 {pct(50):.1f} ms,"
+                f" p95 {pct(95):.1f} ms, p99 {pct(99):.1f} ms, max {latencies[-1]:.1f} ms")
+    print(line("kafka accepted", 0)
           + (f"; {missing} probes not received within the consumer's run" if missing else ""))
+    print(line(f"  after {settle:.0f} s", int(settle * 1_000_000)))
 
 
 def kafka_ratio(on_log: str, *off_logs: str) -> None:
@@ -674,7 +685,7 @@ def main(argv) -> None:
     elif command == "kafka-ratio":
         kafka_ratio(args[0], *args[1:])
     elif command == "kafka-accepted":
-        kafka_accepted(args[0], args[1])
+        kafka_accepted(args[0], args[1], *(float(a) for a in args[2:3]))
     elif command == "kafka-catchup":
         kafka_catchup(args[0], args[1], args[2], float(args[3]))
     elif command == "rebuild":

@@ -405,8 +405,15 @@ final class TenantPublisher {
             if (this.producer.get() != producer) {
                 break; // a record failed meanwhile and its callback closed the producer
             }
-            Future<RecordMetadata> acknowledgement = producer.send(records.of(topic, tenant.id(), event),
-                    closeOnFailure);
+            Future<RecordMetadata> acknowledgement;
+            try {
+                acknowledgement = producer.send(records.of(topic, tenant.id(), event), closeOnFailure);
+            } catch (IllegalStateException closed) {
+                if (this.producer.get() != producer) {
+                    break; // closed by a failed record's callback since the check above: that failure is awaited
+                }
+                throw closed;
+            }
             acknowledgements.add(acknowledgement);
             if (refused(acknowledgement)) {
                 // refused inside send() (no partition metadata within max.block.ms, a record too large): it never
