@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * "position epochMicros" per record as it was handed over, for the latency from the command's acceptance
  * (bench.py kafka-accepted joins it with the probes' answers).
  *
- * <pre>java -cp kafka-clients.jar:slf4j-api.jar benchmarks/kafka/KafkaLatency.java BOOTSTRAP TOPIC SECONDS [RECEIVED_FILE]</pre>
+ * <pre>java -cp kafka-clients.jar:slf4j-api.jar benchmarks/kafka/KafkaLatency.java \
+ *     BOOTSTRAP TOPIC SECONDS [RECEIVED_FILE]</pre>
  */
 public class KafkaLatency {
 

@@ -47,10 +47,10 @@ import java.util.function.Supplier;
  * A batch that fails (the broker away, an acknowledgement later than the send timeout, the database away) is
  * abandoned: the producer is closed at once (by the failed record's callback, on the producer's own thread), so
  * none of the batch's records still waiting can be written after one that was given up; a record refused inside
- * {@code send()} (no partition metadata in time) stops the sending of the batch there. The batch is taken again from the stored token after a pause that doubles from
- * 0.5 s up to the configured maximum. The first failure of an outage is logged, and its end; the attempts in
- * between are not. Records of an abandoned batch that the broker had acknowledged are sent again: consumers
- * deduplicate by event id (docs/kafka.md).
+ * {@code send()} (no partition metadata in time) stops the sending of the batch there. The batch is taken again
+ * from the stored token after a pause that doubles from 0.5 s up to the configured maximum. The first failure of an
+ * outage is logged, and its end; the attempts in between are not. Records of an abandoned batch that the broker
+ * had acknowledged are sent again: consumers deduplicate by event id (docs/kafka.md).
  * <p>
  * Wakes at every commit of the tenant's store, and every second to look for gaps filled and renew the claim.
  * State held in this JVM: the claim, the read position, the producer and the outage; the position that counts is the
