@@ -42,6 +42,7 @@
 # Read side (defaults in brackets):
 #   SUMMARY_RATE [2000]   summary reads/s                      LAG_RATE [1000]   writes (and reads)/s, lag
 #   LAG_BATCH [10]        observations per batch request of the lag and kafka-latency writers
+#   KAFKA_WARMUP [240]    kafka: seconds of single commands (publisher running) before the runs with and without it
 #   SEARCH_RATE [100]     searches/s                           STATS_USERS [2]   concurrent analysts, stats
 #   SEED_PATIENTS [100000] patients seeded by SQL (each with an open AMB encounter)
 #   SEED_OBSERVATIONS [10000000] observations seeded by SQL (stats, rebuild)
@@ -97,6 +98,7 @@ PLATFORM_XMX=${PLATFORM_XMX:-2g}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-180}
 SKIP_BUILD=${SKIP_BUILD:-0}
 KEEP_DB=${KEEP_DB:-0}
+KAFKA_WARMUP=${KAFKA_WARMUP:-240}
 STOP_WAIT=30  # seconds the platform gets to stop at the end (an AOT training run: more)
 WAIT_QUIET=${WAIT_QUIET:-0}
 PROFILE=${PROFILE:-0}
@@ -549,6 +551,12 @@ if [ "$MODE" = kafka ]; then
     KAFKA_BOOTSTRAP=$(grep -o 'In-process Kafka broker (KRaft) listening on [0-9.:]*' "$OUT/platform.log" | awk '{print $NF}' | tail -1)
     KAFKA_CLAIM="update $SCHEMA.token_entry set owner = 'bench-held', timestamp = '2100-01-01T00:00:00Z' where processor_name = 'kafka-publisher'"
     KAFKA_RELEASE="update $SCHEMA.token_entry set owner = null where processor_name = 'kafka-publisher'"
+    if [ "$KAFKA_WARMUP" -gt 0 ]; then
+        # the JIT compiles for minutes on two cores, and whichever run comes later gains from it
+        run_gatling SingleObservationSimulation kafka-jit-warm-up "$KAFKA_WARMUP" "$USERS" 0
+        log "JIT warm-up done: $(python3 benchmarks/bench.py summary 1 "$OUT/gatling-kafka-jit-warm-up.log" \
+            | grep -E 'requests/s' | xargs)"
+    fi
     psql_bench -c "$KAFKA_CLAIM" >/dev/null
     simulate kafka-off SingleObservationSimulation "$USERS" 1
     wait_quiet
