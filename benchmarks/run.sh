@@ -540,8 +540,9 @@ if [ "$MODE" = audit ]; then
 fi
 # kafka: single commands (USERS clients) with the tenant's publisher held off (its token's claim taken by SQL, so
 # the platform itself is unchanged), then running, then held off again, in the same run: the ratio is the run with
-# it over the mean of the two without, so the JIT still compiling (which favours whichever run comes later) does
-# not decide it. The backlog the first held-off run left is released and its publishing timed (bench.py
+# it over the mean of the two without, to offset the JIT still compiling (which favours whichever run comes later);
+# KAFKA_WARMUP seconds of single commands come first for the same reason, and neither fully does it on two cores
+# (docs/performance.md). The backlog the first held-off run left is released and its publishing timed (bench.py
 # kafka-catchup); then the end-to-end latency of a steady LAG_RATE observations/s, in batches of LAG_BATCH
 # (ProjectionLagSimulation), to a consumer (benchmarks/kafka/KafkaLatency.java): from each event's recordedAt (the
 # command's arrival, so its own handling included), and, as the issue defines it, from the moment the command was
