@@ -204,22 +204,15 @@ if [ "$MODE" != reference ]; then
 fi
 AOT_OPTS=""
 if [ -n "${AOT_CACHE:-}" ] && [ "$MODE" != reference ]; then
-    AOT_APP=$ROOT/benchmarks/target/aot-app
-    JAR_SUM=$(sha256sum "$JAR" | cut -d' ' -f1)
-    if [ "$(cat "$AOT_APP/.jar-sha256" 2>/dev/null)" != "$JAR_SUM" ]; then
-        log "extracting the jar into ${AOT_APP#"$ROOT"/} (AOT cache: a new jar, so $AOT_CACHE is trained again)"
-        rm -rf "$AOT_APP" "$AOT_CACHE"
-        "$CLINICAL_JAVA_HOME/bin/java" -Djarmode=tools -jar "$JAR" extract --destination "$AOT_APP" >/dev/null
-        echo "$JAR_SUM" >"$AOT_APP/.jar-sha256"
-    fi
-    JAR=$AOT_APP/clinical-platform.jar
+    . bin/aot.sh
+    aot_prepare "$JAR" "$ROOT/benchmarks/target/aot-app" "$AOT_CACHE"
+    JAR=$AOT_JAR
+    AOT_OPTS=$AOT_OPTION
     if [ -f "$AOT_CACHE" ]; then
-        AOT_OPTS="-XX:AOTCache=$AOT_CACHE"
         log "AOT cache: using $AOT_CACHE"
     else
-        AOT_OPTS="-XX:AOTCacheOutput=$AOT_CACHE"
         STOP_WAIT=600
-        log "AOT cache: this run trains $AOT_CACHE (written when the platform stops)"
+        log "AOT cache: this run trains $AOT_CACHE (written when the platform stops; a new jar trains it again)"
     fi
 fi
 
