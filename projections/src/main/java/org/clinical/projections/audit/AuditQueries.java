@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -50,23 +51,22 @@ public final class AuditQueries {
      * position, in order (a range of {@code audit_event}'s primary key per patient; {@code %2$s} a limit or
      * nothing); then each event read from the store by its position. The lateral join (kept apart by
      * {@code offset 0}) reads each by the primary key, whatever the planner guesses of the number of positions.
+     * The positions are an ordered subquery, not a CTE: the planner knows the join keeps their order, so the rows
+     * stream out as they are read instead of being sorted (on disk, for a long history) before the first one.
      */
     private static final String OF_PATIENT = """
             with recursive patients (patient_id) as (
                 select ?::uuid
                 union
                 select g.merged_id from {audit}.patient_merge g join patients p on g.survivor_id = p.patient_id
-            ),
-            positions as materialized (
-                select a.position from {audit}.audit_event a
-                where a.patient_id = any (array(select patient_id from patients)) and a.position > ?
-                order by a.position %2$s
             )
             """ + COLUMNS + """
-            from positions a
+            from (select a.position from {audit}.audit_event a
+                  where a.patient_id = any (array(select patient_id from patients)) and a.position > ?
+                  order by a.position %2$s) a
             cross join lateral (select * from %1$s.domain_event_entry x where x.global_index = a.position offset 0) e
             """ + META + """
-            order by e.global_index
+            order by a.position
             """;
     /** Events per statement of a stream of the tenant's events: each statement short, whatever the stream's size. */
     static final int CHUNK = 5_000;
@@ -191,10 +191,15 @@ public final class AuditQueries {
 
     /**
      * Runs the query in a read-only transaction of its own, the only way PostgreSQL sends rows by the fetch size
-     * instead of all at once; each round trip stays under the query pool's statement timeout.
+     * instead of all at once; each round trip stays under the query pool's statement timeout. Without PostgreSQL's
+     * JIT: a long history's estimate crosses its cost threshold, and compiling takes tens of milliseconds for a
+     * walk of primary keys that compiled expressions do not speed up.
      */
     private static void stream(Read read, Query query, Consumer<StoredEvent> sink) {
         ReadTransaction.run(read.jdbc(), ReadTransaction.Mode.STATEMENT, con -> {
+            try (Statement noJit = con.createStatement()) {
+                noJit.execute("set local jit = off");
+            }
             try (PreparedStatement statement = prepare(con, read, query)) {
                 statement.setFetchSize(FETCH_SIZE);
                 try (ResultSet rs = statement.executeQuery()) {
