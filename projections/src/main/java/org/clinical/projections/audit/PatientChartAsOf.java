@@ -73,15 +73,11 @@ public class PatientChartAsOf {
     private static final byte[] NO_METADATA = "{}".getBytes(StandardCharsets.UTF_8);
 
     /**
-     * The patient's own records (as the live summary: not those of patients merged into it), each cut after its
-     * last event stamped by T. The first condition keeps almost every row without the probe; the probe runs only
-     * for events stamped after T.
-     */
-    /**
-     * Each record's events up to the last one stamped by the instant, record after record: the patient's
-     * positions from {@code audit_event} (a range of its primary key), each event read by its position (the
-     * lateral join, kept apart by {@code offset 0}, probes the primary key whatever the planner guesses), and
-     * per record the highest sequence stamped by the instant.
+     * The patient's own records (as the live summary: not those of patients merged into it), each record's events
+     * up to the last one stamped by the instant, record after record: the patient's positions from
+     * {@code audit_event} (a range of its primary key), each event read by its position (the lateral join, kept
+     * apart by {@code offset 0}, probes the primary key whatever the planner guesses), and per record the highest
+     * sequence stamped by the instant.
      */
     private static final String EVENTS = """
             select e.global_index, e.type, e.aggregate_identifier, e.sequence_number, e.event_identifier,
@@ -94,8 +90,12 @@ public class PatientChartAsOf {
                   where a.patient_id = ?) e
             where e.sequence_number <= e.last
             order by e.aggregate_identifier, e.sequence_number""";
-    /** Room to sort a large chart's events in memory (its own transaction only). */
-    private static final String SORT_MEMORY = "set local work_mem = '64MB'";
+    /**
+     * For its own transaction only: room to sort a large chart's events in memory, and no JIT (a long chart's
+     * estimate crosses PostgreSQL's JIT threshold, and compiling costs tens of milliseconds for a walk of primary
+     * keys that compiled expressions do not speed up).
+     */
+    private static final String READ_SETTINGS = "set local work_mem = '64MB'; set local jit = off";
 
     private final Serializer serializer;
     private final EventUpcasterChain upcasters;
@@ -114,9 +114,9 @@ public class PatientChartAsOf {
         String sql = read.sql(EVENTS).formatted(read.tenant().schema());
         ChartFold fold = new ChartFold(patientId, effectiveAsOf);
         ReadTransaction.run(read.jdbc(), ReadTransaction.Mode.STATEMENT, con -> {
-            try (Statement memory = con.createStatement();
+            try (Statement settings = con.createStatement();
                  PreparedStatement statement = con.prepareStatement(sql)) {
-                memory.execute(SORT_MEMORY);
+                settings.execute(READ_SETTINGS);
                 statement.setFetchSize(FETCH_SIZE);
                 statement.setQueryTimeout(read.jdbc().getQueryTimeout());
                 statement.setString(1, recordedBy);
