@@ -28,6 +28,9 @@
   bench.py busy     [SECONDS]                               prints how busy (%) the machine is, over 3 s
   bench.py summary  BATCH_SIZE GATLING_LOG [CPU_JSON]       prints one simulation's figures from Gatling's
                                                             console report (and the CPU split)
+  bench.py targets  OUT_DIR REF_TPS REF_BATCH_ROWS HEALTHY_S BATCH_SIZE LAG_RATE
+                                                            issue 12's targets against a targets run's figures
+                                                            (Markdown table, met or not)
 """
 import base64
 import hashlib
@@ -672,6 +675,88 @@ def summary(batch_size: int, log_path: str, cpu_json: str = None, ref_tps: str =
     print("\n".join(lines))
 
 
+LATENCY_LINE = re.compile(r"latency (?P<name>.+?) \(ms\): count (?P<count>\d+) p50 (?P<p50>\S+) p95 (?P<p95>\S+)"
+                          r" p99 (?P<p99>\S+)")
+REBUILD_LINE = re.compile(r"^  rebuild (?P<name>\S+)\s+(?P<events>\d+) events in (?P<seconds>\S+) s = (?P<rate>[\d,]+)"
+                          r" events/s")
+
+
+def targets(out_dir: str, ref_tps: str, ref_batch_rows: str, healthy_seconds: str, batch_size: int,
+            lag_rate: str) -> None:
+    """Issue 12's targets against this run's figures (benchmarks/run.sh targets), as a Markdown table: each
+    throughput also as its ratio to the PostgreSQL reference measured in the same run, and whether it is met."""
+    def console(label: str) -> dict:
+        path = os.path.join(out_dir, f"gatling-{label}.log")
+        return parse_console(path) if os.path.exists(path) else None
+
+    def number(report: dict, label: str, column: int = 1) -> float:
+        value = report["figures"].get(label, ["-", "-", "-"])[column]
+        return float("nan") if value in ("-", "") else float(value.replace(",", ""))
+
+    def ok_rps(report: dict) -> float:
+        return number(report, "mean throughput (rps)")
+
+    def p99(report: dict) -> float:
+        return number(report, "response time 99th percentile (ms)", 0)
+
+    tps = float(ref_tps) if ref_tps else float("nan")
+    rows = float(ref_batch_rows) if ref_batch_rows else float("nan")
+    table = []
+
+    def row(target: str, measured: str, met) -> None:
+        table.append((target, measured, "-" if met is None else ("**yes**" if met else "no")))
+
+    single, warm, one = console("single"), console("single-warm-up"), console("single-one-patient")
+    if single:
+        rate = ok_rps(single)
+        row("single commands, 16 clients over 20 patients: >= 0.30x pgbench (16 clients)",
+            f"{rate:,.1f}/s = {rate / tps:.3f}x", rate / tps >= 0.30)
+        row("the same: p99 <= 30 ms", f"{p99(single):.0f} ms", p99(single) <= 30)
+    if one:
+        rate = ok_rps(one)
+        row("16 clients on one patient (reported)", f"{rate:,.1f}/s = {rate / tps:.3f}x, p99 {p99(one):.0f} ms", None)
+    batch = console("batch")
+    if batch:
+        observations = ok_rps(batch) * batch_size
+        row(f"batches of {batch_size}: >= 0.50x pgbench's rows/s in 1,000-row transactions",
+            f"{observations:,.0f} observations/s = {observations / rows:.3f}x", observations / rows >= 0.50)
+    summary_run = console("summary")
+    if summary_run:
+        rate = ok_rps(summary_run)
+        row("cached summary, 16 clients: >= 1.5x pgbench (16 clients)", f"{rate:,.1f}/s = {rate / tps:.3f}x",
+            rate / tps >= 1.5)
+        row("the same: p99 <= 5 ms", f"{p99(summary_run):.0f} ms", p99(summary_run) <= 5)
+    lag = console("lag")
+    if lag:
+        lines = [LATENCY_LINE.match(line) for line in lag["latencies"]]
+        found = next((m for m in lines if m and "lag" in m.group("name")), None)
+        if found:
+            value = float(found.group("p99"))
+            row(f"projection lag p99 <= 100 ms at {lag_rate} events/s", f"{value:.0f} ms ({found.group('count')} probes)",
+                value <= 100)
+    rebuild_log = os.path.join(out_dir, "rebuild.log")
+    if os.path.exists(rebuild_log):
+        with open(rebuild_log, encoding="utf-8") as fp:
+            rebuilt = [m for m in (REBUILD_LINE.match(line) for line in fp) if m]
+        for m in rebuilt:
+            rate = float(m.group("rate").replace(",", ""))
+            row(f"rebuild >= 50,000 events/s: {m.group('name')}", f"{rate:,.0f} events/s ({int(m.group('events')):,} events)",
+                rate >= 50_000)
+    if healthy_seconds:
+        row("start <= 10 s (launch to a healthy /actuator/health)", f"{float(healthy_seconds):.1f} s",
+            float(healthy_seconds) <= 10)
+    if single and warm:
+        first, steady = ok_rps(warm), ok_rps(single)
+        row("time to peak: the first run's rate (from the first command) >= 90 % of the measured run's",
+            f"{first:,.1f}/s against {steady:,.1f}/s = {100 * first / steady:.0f} %", first / steady >= 0.9)
+    print(f"  reference       pgbench {tps:,.0f} single-row commits/s with 16 clients, {rows:,.0f} rows/s in 1,000-row"
+          f" transactions")
+    print("| target | measured | met |")
+    print("|---|---|---|")
+    for target, measured, met in table:
+        print(f"| {target} | {measured} | {met} |")
+
+
 def main(argv) -> None:
     if len(argv) < 2:
         raise SystemExit(__doc__)
@@ -700,6 +785,8 @@ def main(argv) -> None:
         cpu(int(args[0]), int(args[1]), args[2], float(args[3]), args[4] if len(args) > 4 else "")
     elif command == "busy":
         print(machine_busy(float(args[0]) if args else 3.0))
+    elif command == "targets":
+        targets(args[0], args[1], args[2], args[3], int(args[4]), args[5])
     elif command == "summary":
         summary(int(args[0]), args[1], args[2] if len(args) > 2 else None, args[3] if len(args) > 3 else "",
                 args[4] if len(args) > 4 else "")

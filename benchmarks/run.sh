@@ -7,6 +7,11 @@
 #   benchmarks/run.sh kafka                                   the Kafka publisher (issue 10): commands without,
 #                                                             with and again without it, its backlog throughput,
 #                                                             its latency
+#   benchmarks/run.sh targets                                 every target of issue 12 in one run, on one platform:
+#                                                             single commands (16 clients over 20 patients, then
+#                                                             on one patient), batches, the cached summary (16
+#                                                             clients), the projection lag, a rebuild of every
+#                                                             projection; then the table of targets, met or not
 #   benchmarks/run.sh reference                               the PostgreSQL reference alone
 #
 # Every run first measures the reference of this machine, before the platform starts: PostgreSQL's raw commit
@@ -73,9 +78,10 @@ set -euo pipefail
 
 MODE=${1:-all}
 case "$MODE" in
-    single | batch | all | reference | kafka) READ_MODE=0 ;;
+    single | batch | all | reference | kafka | targets) READ_MODE=0 ;;
     summary | lag | search | stats | rebuild | reads | audit) READ_MODE=1 ;;
-    *) echo "usage: $0 [single|batch|all|summary|lag|search|stats|rebuild|reads|audit|kafka|reference]" >&2; exit 2 ;;
+    *) echo "usage: $0 [single|batch|all|summary|lag|search|stats|rebuild|reads|audit|kafka|targets|reference]" >&2
+       exit 2 ;;
 esac
 
 cd "$(dirname "$0")/.."
@@ -89,7 +95,7 @@ WARMUP=${WARMUP:-60}
 USERS=${USERS:-16}
 BATCH_USERS=${BATCH_USERS:-4}
 BATCH_SIZE=${BATCH_SIZE:-500}
-PATIENTS=${PATIENTS:-$([ "$READ_MODE" = 1 ] && echo 1000 || echo 200)}
+PATIENTS=${PATIENTS:-$(case "$MODE" in targets) echo 20 ;; *) [ "$READ_MODE" = 1 ] && echo 1000 || echo 200 ;; esac)}
 BENCH_PORT=${BENCH_PORT:-18090}
 TENANT=${TENANT:-bench}
 PG_HOST=${PG_HOST:-127.0.0.1}
@@ -298,7 +304,8 @@ until curl -s --max-time 2 "$BASE_URL/actuator/health" 2>/dev/null | grep -q '"s
     fi
     sleep 1
 done
-log "platform healthy (pid $PLATFORM_PID), $(python3 -c "import time; print(f'{time.time() - $LAUNCHED_AT:.1f}')") s after its launch"
+HEALTHY_SECONDS=$(python3 -c "import time; print(f'{time.time() - $LAUNCHED_AT:.1f}')")
+log "platform healthy (pid $PLATFORM_PID), $HEALTHY_SECONDS s after its launch"
 
 # ------------------------------------------------------------------------------------------------- data
 log "creating tenant $TENANT, $FACILITIES facilities and $PATIENTS patients with an open AMB encounter"
@@ -537,6 +544,34 @@ if [ "$MODE" = audit ]; then
     timeout 3600 python3 benchmarks/bench.py audit "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "$AUDITED" \
         "$AUDIT_REPEATS" | tee "$OUT/audit.log"
     grep '^  ' "$OUT/audit.log" >>"$SUMMARY"
+fi
+# targets: issue 12's scenarios one after the other on the same platform, with everything live (projections,
+# cache, access log, Kafka publisher), then bench.py targets compares each figure with its target. The single
+# commands' warm-up is the platform's first WARMUP seconds of load: the time-to-peak figure.
+if [ "$MODE" = targets ]; then
+    simulate single SingleObservationSimulation "$USERS" 1
+    POOL_FILE=$IDS_FILE
+    head -2 "$POOL_FILE" >"$OUT/one-patient.csv"
+    IDS_FILE=$OUT/one-patient.csv
+    simulate single-one-patient SingleObservationSimulation "$USERS" 1
+    IDS_FILE=$POOL_FILE
+    simulate batch ObservationBatchSimulation "$BATCH_USERS" "$BATCH_SIZE"
+    timeout 600 python3 benchmarks/bench.py vitals "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "$IDS_FILE"
+    READ_MODE=1 simulate summary PatientSummarySimulation "$USERS" 1
+    simulate lag ProjectionLagSimulation 0 1 "$LAG_RATE"
+    timeout "$CATCHUP_TIMEOUT" python3 benchmarks/bench.py catchup "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" \
+        "$CATCHUP_TIMEOUT" >/dev/null
+    wait_quiet
+    events=$(stored_events)
+    echo "== rebuild: every projection, one after the other, $events events in the tenant's stream" >>"$SUMMARY"
+    timeout $((CATCHUP_TIMEOUT * 3)) python3 benchmarks/bench.py rebuild "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" \
+        "$events" patients encounters observations facilities audit | tee "$OUT/rebuild.log"
+    grep '^  rebuild' "$OUT/rebuild.log" >>"$SUMMARY"
+    {
+        echo "== issue 12's targets, this run"
+        python3 benchmarks/bench.py targets "$OUT" "$REF_TPS_16" "$REF_BATCH_ROWS" "$HEALTHY_SECONDS" "$BATCH_SIZE" \
+            "$LAG_RATE"
+    } >>"$SUMMARY"
 fi
 # kafka: single commands (USERS clients) with the tenant's publisher held off (its token's claim taken by SQL, so
 # the platform itself is unchanged), then running, then held off again, in the same run: the ratio is the run with
