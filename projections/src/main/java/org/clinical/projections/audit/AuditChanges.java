@@ -8,7 +8,8 @@ import java.util.UUID;
 
 /**
  * The aggregates a batch started, the merges it recorded and the position of each of its events, written at
- * commit as idempotent inserts: a replayed event changes nothing (insert on conflict do nothing).
+ * commit as idempotent inserts: a replayed event changes nothing (insert on conflict do nothing). The events are
+ * one statement per batch, not one per event: a rebuild files up to a thousand at a time.
  */
 final class AuditChanges {
 
@@ -20,14 +21,21 @@ final class AuditChanges {
             on conflict (merged_id) do nothing""";
 
     /**
-     * After the subjects: the event's position from the tenant's store (%s) by its aggregate and sequence (the
-     * unique index); an event of an aggregate mapped to no patient (a tenant, a facility) adds no row.
+     * After the subjects, the whole batch's events in one statement (an array of aggregates and one of sequences,
+     * unnested into rows): each event's patient from its aggregate's subject, and its position from the tenant's
+     * store (%s) by its aggregate and sequence (the unique index). The lateral joins (kept apart by
+     * {@code offset 0}) probe both indexes for each event, whatever the planner guesses of the arrays' length. An
+     * event of an aggregate mapped to no patient (a tenant, a facility) adds no row.
      */
-    private static final String EVENT = """
+    private static final String EVENTS = """
             insert into {s}.audit_event (patient_id, position)
-            select s.patient_id, e.global_index from {s}.audit_subject s
-            join %s.domain_event_entry e on e.aggregate_identifier = s.aggregate_id and e.sequence_number = ?
-            where s.aggregate_id = ?
+            select s.patient_id, e.global_index
+            from unnest(?::text[], ?::bigint[]) as u (aggregate_id, sequence_number)
+            cross join lateral (select x.patient_id from {s}.audit_subject x
+                                where x.aggregate_id = u.aggregate_id offset 0) s
+            cross join lateral (select y.global_index from %s.domain_event_entry y
+                                where y.aggregate_identifier = u.aggregate_id
+                                  and y.sequence_number = u.sequence_number offset 0) e
             on conflict do nothing""";
 
     private record Subject(String aggregateId, UUID patientId) {
@@ -58,7 +66,10 @@ final class AuditChanges {
     void write(ReadModelBatch batch) {
         subjects.forEach(s -> batch.add(SUBJECT, s.aggregateId(), s.patientId()));
         merges.forEach(m -> batch.add(MERGE, m.mergedId(), m.survivorId()));
-        String event = EVENT.formatted(batch.tenant().schema());
-        events.forEach(e -> batch.add(event, e.sequence(), e.aggregateId()));
+        if (!events.isEmpty()) {
+            batch.add(EVENTS.formatted(batch.tenant().schema()),
+                    events.stream().map(Event::aggregateId).toArray(String[]::new),
+                    events.stream().map(Event::sequence).toArray(Long[]::new));
+        }
     }
 }
