@@ -295,8 +295,7 @@ def kafka_ratio(on_log: str, *off_logs: str) -> None:
     """Command throughput with the Kafka publisher over the mean of the runs without it, from measured runs of
     the same bench run (one before and one after the run with it, so that the JIT's warming does not decide)."""
     def ok_rps(log_path: str) -> float:
-        value = parse_console(log_path)["figures"].get("mean throughput (rps)", ["-", "-", "-"])[1]
-        return 0.0 if value in ("-", "") else float(value.replace(",", ""))
+        return figure(parse_console(log_path), "mean throughput (rps)", 1, 0.0)
     on = ok_rps(on_log)
     offs = [ok_rps(path) for path in off_logs]
     off = sum(offs) / len(offs) if offs else 0.0
@@ -625,15 +624,19 @@ def parse_console(log_path: str) -> dict:
     return {"figures": figures, "errors": errors, "latencies": latencies}
 
 
+def figure(report: dict, label: str, column: int, missing: float) -> float:
+    """One figure of a parse_console report (column 0 total, 1 ok, 2 ko); missing when Gatling printed none."""
+    value = report["figures"].get(label, ["-", "-", "-"])[column]
+    return missing if value in ("-", "") else float(value.replace(",", ""))
+
+
 def summary(batch_size: int, log_path: str, cpu_json: str = None, ref_tps: str = "", ref_batch_rows: str = "") -> None:
     """The measured run's figures; with the reference of the same run (pgbench single-row commits/s with 16
     clients, rows/s in 1,000-row transactions), each throughput also as a ratio to it."""
     report = parse_console(log_path)
-    f = report["figures"]
 
     def number(label: str, column: int = 0) -> float:
-        value = f.get(label, ["-", "-", "-"])[column]
-        return 0.0 if value in ("-", "") else float(value.replace(",", ""))
+        return figure(report, label, column, 0.0)
 
     total = int(number("request count"))
     ok = int(number("request count", 1))
@@ -689,15 +692,11 @@ def targets(out_dir: str, ref_tps: str, ref_batch_rows: str, healthy_seconds: st
         path = os.path.join(out_dir, f"gatling-{label}.log")
         return parse_console(path) if os.path.exists(path) else None
 
-    def number(report: dict, label: str, column: int = 1) -> float:
-        value = report["figures"].get(label, ["-", "-", "-"])[column]
-        return float("nan") if value in ("-", "") else float(value.replace(",", ""))
-
     def ok_rps(report: dict) -> float:
-        return number(report, "mean throughput (rps)")
+        return figure(report, "mean throughput (rps)", 1, float("nan"))
 
     def p99(report: dict) -> float:
-        return number(report, "response time 99th percentile (ms)", 0)
+        return figure(report, "response time 99th percentile (ms)", 0, float("nan"))
 
     tps = float(ref_tps) if ref_tps else float("nan")
     rows = float(ref_batch_rows) if ref_batch_rows else float("nan")
