@@ -494,15 +494,21 @@ seed_observations() {
     SEEDED_OBSERVATIONS=1
 }
 
-rebuild_all() {
+# rebuild_each NAME...: rebuilds each projection in turn over the tenant's whole stream, once the machine is quiet.
+rebuild_each() {
     local events
-    seed_observations
     wait_quiet
-    events=$(psql_bench -c "select count(*) from $SCHEMA.domain_event_entry")
-    echo "== rebuild: $REBUILD_PROJECTIONS, one after the other, $events events in the tenant's stream" >>"$SUMMARY"
+    events=$(stored_events)
+    echo "== rebuild: $*, one after the other, $events events in the tenant's stream" >>"$SUMMARY"
     timeout $((CATCHUP_TIMEOUT * 3)) python3 benchmarks/bench.py rebuild "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" \
-        "$events" $REBUILD_PROJECTIONS | tee "$OUT/rebuild.log"
+        "$events" "$@" | tee "$OUT/rebuild.log"
     grep '^  rebuild' "$OUT/rebuild.log" >>"$SUMMARY"
+}
+
+rebuild_all() {
+    seed_observations
+    # shellcheck disable=SC2086 # the names are words
+    rebuild_each $REBUILD_PROJECTIONS
 }
 
 # ------------------------------------------------------------------------------------------------- modes
@@ -561,12 +567,7 @@ if [ "$MODE" = targets ]; then
     simulate lag ProjectionLagSimulation 0 1 "$LAG_RATE"
     timeout "$CATCHUP_TIMEOUT" python3 benchmarks/bench.py catchup "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" \
         "$CATCHUP_TIMEOUT" >/dev/null
-    wait_quiet
-    events=$(stored_events)
-    echo "== rebuild: every projection, one after the other, $events events in the tenant's stream" >>"$SUMMARY"
-    timeout $((CATCHUP_TIMEOUT * 3)) python3 benchmarks/bench.py rebuild "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" \
-        "$events" patients encounters observations facilities audit | tee "$OUT/rebuild.log"
-    grep '^  rebuild' "$OUT/rebuild.log" >>"$SUMMARY"
+    rebuild_each patients encounters observations facilities audit
     {
         echo "== issue 12's targets, this run"
         python3 benchmarks/bench.py targets "$OUT" "$REF_TPS_16" "$REF_BATCH_ROWS" "$HEALTHY_SECONDS" "$BATCH_SIZE" \
