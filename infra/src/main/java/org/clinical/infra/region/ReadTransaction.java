@@ -4,12 +4,14 @@ import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * A read that needs a transaction of its own on one pooled connection, rolled back at the end whatever happens:
  * PostgreSQL sends a result by the fetch size only inside a transaction, and a {@link Mode#SNAPSHOT} read sees one
  * repeatable-read snapshot of the store across all its statements. The connection goes back to the pool as it
- * came: auto-commit restored, and the isolation was set for this transaction only ({@code SET TRANSACTION}).
+ * came: auto-commit restored, and the isolation and any settings were set for this transaction only
+ * ({@code SET TRANSACTION}, {@code SET LOCAL}).
  */
 public final class ReadTransaction {
 
@@ -25,13 +27,24 @@ public final class ReadTransaction {
     }
 
     public static <T> T run(JdbcTemplate jdbc, Mode mode, ConnectionCallback<T> read) {
+        return run(jdbc, mode, List.of(), read);
+    }
+
+    /**
+     * The same, with PostgreSQL settings for this transaction only, each {@code name = value} as after
+     * {@code SET LOCAL} (for example {@code jit = off}).
+     */
+    public static <T> T run(JdbcTemplate jdbc, Mode mode, List<String> settings, ConnectionCallback<T> read) {
         return jdbc.execute((ConnectionCallback<T>) con -> {
             boolean autoCommit = con.getAutoCommit();
             con.setAutoCommit(false);
             try {
-                if (mode == Mode.SNAPSHOT) {
-                    try (Statement snapshot = con.createStatement()) {
-                        snapshot.execute("set transaction isolation level repeatable read, read only");
+                try (Statement setUp = con.createStatement()) {
+                    if (mode == Mode.SNAPSHOT) {
+                        setUp.execute("set transaction isolation level repeatable read, read only");
+                    }
+                    for (String setting : settings) {
+                        setUp.execute("set local " + setting);
                     }
                 }
                 return read.doInConnection(con);

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -196,10 +195,7 @@ public final class AuditQueries {
      * walk of primary keys that compiled expressions do not speed up.
      */
     private static void stream(Read read, Query query, Consumer<StoredEvent> sink) {
-        ReadTransaction.run(read.jdbc(), ReadTransaction.Mode.STATEMENT, con -> {
-            try (Statement noJit = con.createStatement()) {
-                noJit.execute("set local jit = off");
-            }
+        ReadTransaction.run(read.jdbc(), ReadTransaction.Mode.STATEMENT, List.of("jit = off"), con -> {
             try (PreparedStatement statement = prepare(con, read, query)) {
                 statement.setFetchSize(FETCH_SIZE);
                 try (ResultSet rs = statement.executeQuery()) {

@@ -77,6 +77,10 @@ public final class AuditVerification {
     }
 
     static final int MAX_LISTED_BREAKS = 100;
+    /** For the verification's transaction: the nested loop of {@code EVENTS} kept (no hash or merge join), no JIT. */
+    private static final List<String> SETTINGS = List.of("enable_hashjoin = off", "enable_mergejoin = off",
+            "jit = off");
+
     /** The advisory lock a verification holds, with the tenant schema's {@code hashtext}: one per tenant at a time. */
     public static final int LOCK_CLASS = AuditSealer.LOCK_CLASS + 1;
     private static final int EVENT_FETCH = 10_000;
@@ -111,21 +115,19 @@ public final class AuditVerification {
      * running (on any instance): one at a time per tenant, as it reads the whole store.
      */
     public static Optional<Report> verify(Tenant tenant, JdbcTemplate jdbc, CheckpointSigner signer) {
-        return Optional.ofNullable(ReadTransaction.run(jdbc, ReadTransaction.Mode.SNAPSHOT,
+        return Optional.ofNullable(ReadTransaction.run(jdbc, ReadTransaction.Mode.SNAPSHOT, SETTINGS,
                 con -> verify(tenant, con, signer)));
     }
 
     private static Report verify(Tenant tenant, Connection con, CheckpointSigner signer) throws SQLException {
         String s = tenant.schema();
         Instant verifiedAt = Instant.now();
-        try (Statement st = con.createStatement()) {
-            st.execute("set local enable_hashjoin = off; set local enable_mergejoin = off; set local jit = off");
-            try (ResultSet rs = st.executeQuery("select pg_try_advisory_xact_lock(" + LOCK_CLASS
-                    + ", hashtext('" + s + "'))")) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    return null;
-                }
+        try (Statement st = con.createStatement();
+             ResultSet rs = st.executeQuery("select pg_try_advisory_xact_lock(" + LOCK_CLASS
+                     + ", hashtext('" + s + "'))")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return null;
             }
         }
         Map<Long, Long> late = new HashMap<>();

@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -95,7 +94,7 @@ public class PatientChartAsOf {
      * estimate crosses PostgreSQL's JIT threshold, and compiling costs tens of milliseconds for a walk of primary
      * keys that compiled expressions do not speed up).
      */
-    private static final String READ_SETTINGS = "set local work_mem = '64MB'; set local jit = off";
+    private static final List<String> READ_SETTINGS = List.of("work_mem = '64MB'", "jit = off");
 
     private final Serializer serializer;
     private final EventUpcasterChain upcasters;
@@ -113,10 +112,8 @@ public class PatientChartAsOf {
         String recordedBy = AuditQueries.STORED_TIME.format(asOf.truncatedTo(ChronoUnit.MICROS));
         String sql = read.sql(EVENTS).formatted(read.tenant().schema());
         ChartFold fold = new ChartFold(patientId, effectiveAsOf);
-        ReadTransaction.run(read.jdbc(), ReadTransaction.Mode.STATEMENT, con -> {
-            try (Statement settings = con.createStatement();
-                 PreparedStatement statement = con.prepareStatement(sql)) {
-                settings.execute(READ_SETTINGS);
+        ReadTransaction.run(read.jdbc(), ReadTransaction.Mode.STATEMENT, READ_SETTINGS, con -> {
+            try (PreparedStatement statement = con.prepareStatement(sql)) {
                 statement.setFetchSize(FETCH_SIZE);
                 statement.setQueryTimeout(read.jdbc().getQueryTimeout());
                 statement.setString(1, recordedBy);
