@@ -1,5 +1,6 @@
 package org.clinical.command.web;
 
+import org.clinical.infra.ids.RandomIds;
 import org.clinical.infra.web.BadRequestException;
 
 import java.time.Clock;
@@ -33,7 +34,7 @@ public class EdgeClock {
     }
 
     public UUID newId() {
-        return UUID.randomUUID();
+        return RandomIds.next();
     }
 
     /** The claimed instant when it lies in the clinical range; else a 400 naming the field. */

@@ -4,11 +4,11 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.clinical.infra.ids.RandomIds;
 import org.slf4j.MDC;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -29,7 +29,7 @@ public class CorrelationIdFilter extends OncePerRequestFilter {
         String correlationId = (String) request.getAttribute(ATTRIBUTE);
         if (correlationId == null) {
             String given = request.getHeader(HEADER);
-            correlationId = given != null && ACCEPTED.matcher(given).matches() ? given : UUID.randomUUID().toString();
+            correlationId = given != null && ACCEPTED.matcher(given).matches() ? given : RandomIds.next().toString();
             request.setAttribute(ATTRIBUTE, correlationId);
         }
         response.setHeader(HEADER, correlationId);
@@ -48,6 +48,6 @@ public class CorrelationIdFilter extends OncePerRequestFilter {
 
     public static String of(HttpServletRequest request) {
         Object id = request.getAttribute(ATTRIBUTE);
-        return id == null ? UUID.randomUUID().toString() : id.toString();
+        return id == null ? RandomIds.next().toString() : id.toString();
     }
 }

@@ -3,11 +3,11 @@ package org.clinical.infra.web;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.clinical.infra.ids.RandomIds;
 import org.springframework.http.HttpStatus;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.util.UUID;
 
 /**
  * Tomcat's error report for what never reaches the application (a malformed URL or request line): a
@@ -23,7 +23,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
             return;
         }
         Object given = request.getAttribute(CorrelationIdFilter.ATTRIBUTE);
-        String correlationId = given != null ? given.toString() : UUID.randomUUID().toString();
+        String correlationId = given != null ? given.toString() : RandomIds.next().toString();
         HttpStatus known = HttpStatus.resolve(status);
         String title = known == null ? "Error" : known.getReasonPhrase();
         String slug = title.toLowerCase().replaceAll("[^a-z0-9]+", "-");
