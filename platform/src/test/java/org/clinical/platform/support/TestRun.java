@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -126,16 +127,36 @@ public final class TestRun {
         }
     }
 
-    /** Spring's shutdown hook closes the platform, which uses the database and Redis until it is done. */
+    /**
+     * Spring's shutdown hook closes the platform, which uses the database and Redis until it is done. The JVM
+     * starts every shutdown hook at once, so this one may look before Spring's has started: it looks again for
+     * a moment (a JVM where no platform ran waits that moment at exit).
+     */
     private static void awaitApplicationShutdown() {
-        Thread.getAllStackTraces().keySet().stream()
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        List<Thread> spring = springShutdownHooks();
+        while (spring.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            spring = springShutdownHooks();
+        }
+        for (Thread hook : spring) {
+            try {
+                hook.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static List<Thread> springShutdownHooks() {
+        return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("SpringApplicationShutdownHook") && t != Thread.currentThread())
-                .forEach(t -> {
-                    try {
-                        t.join(60_000);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+                .toList();
     }
 }
