@@ -1,5 +1,6 @@
 package org.clinical.infra.ids;
 
+import java.nio.ByteBuffer;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.UUID;
@@ -9,10 +10,11 @@ import java.util.UUID;
  *
  * <p>{@code UUID.randomUUID()} draws from a single static {@code SecureRandom} (NativePRNG) whose reads are
  * synchronized. A single command makes about six ids (Axon's command, event and result messages, the
- * correlation id, the new observation's id), and JFR recorded 283 to 406 waits of 10 ms or longer on that lock in
- * 45 s of 16 clients on a 2-core machine (7.5 s of waiting in all): whoever held it had been descheduled. Here each platform thread has its own
- * DRBG instance, seeded by the JDK, so no thread waits for another. A virtual thread uses the JDK's shared
- * generator: seeding a DRBG per virtual thread would cost more than the lock.
+ * correlation id, the new observation's id), and JFR recorded 283 to 406 waits of 10 ms or longer on that lock
+ * in 45 s of 16 clients on a 2-core machine (7.5 s of waiting in all): whoever held it had been descheduled.
+ * Here each platform thread has its own DRBG instance, seeded by the JDK, so no thread waits for another. A
+ * virtual thread uses the JDK's shared generator: seeding a DRBG per virtual thread would cost more than the
+ * lock.
  */
 public final class RandomIds {
 
@@ -30,13 +32,8 @@ public final class RandomIds {
         PER_THREAD.get().nextBytes(bytes);
         bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40);
         bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80);
-        long most = 0;
-        long least = 0;
-        for (int i = 0; i < 8; i++) {
-            most = (most << 8) | (bytes[i] & 0xff);
-            least = (least << 8) | (bytes[i + 8] & 0xff);
-        }
-        return new UUID(most, least);
+        ByteBuffer halves = ByteBuffer.wrap(bytes);
+        return new UUID(halves.getLong(), halves.getLong());
     }
 
     private static SecureRandom newGenerator() {

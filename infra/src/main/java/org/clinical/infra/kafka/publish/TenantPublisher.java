@@ -97,14 +97,13 @@ final class TenantPublisher {
     private final ReentrantLock stepping = new ReentrantLock();
     private volatile boolean again;
     private volatile boolean stopped;
-    private ScheduledFuture<?> next;
     /**
-     * When {@link #next} runs (System.nanoTime), and whether it is still to start: written under the lock, read
-     * without it by {@link #wake()}, which every command's commit calls. A step that has not started yet reads
-     * the store after the commit that finds it pending, so that commit needs no step of its own.
+     * The step still to start, and when it runs (System.nanoTime): written under the lock, read without it by
+     * {@link #wake()}, which every command's commit calls. A step that has not started yet reads the store after
+     * the commit that finds it pending, so that commit needs no step of its own.
      */
+    private volatile ScheduledFuture<?> next;
     private volatile long nextAt;
-    private volatile boolean pending;
 
     // touched only while stepping
     private TailingEventSource events;
@@ -166,7 +165,7 @@ final class TenantPublisher {
     /** New events were committed: step at once, or when the linger after the last batch ends. */
     void wake() {
         long delayMs = lingerLeftMs();
-        if (pending && nextAt - (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs)) <= 0) {
+        if (next != null && nextAt - (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs)) <= 0) {
             return;
         }
         schedule(delayMs);
@@ -226,7 +225,6 @@ final class TenantPublisher {
         nextAt = at;
         try {
             next = executor.schedule(this::run, delayMs, TimeUnit.MILLISECONDS);
-            pending = true;
         } catch (RejectedExecutionException e) {
             log.debug("Tenant {}: the publisher threads are shutting down", tenant.id());
         }
@@ -235,7 +233,6 @@ final class TenantPublisher {
     private void run() {
         synchronized (this) {
             next = null;
-            pending = false;
         }
         if (!stepping.tryLock()) {
             again = true;
