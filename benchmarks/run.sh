@@ -72,7 +72,7 @@
 #                         jar deletes the file, which would no longer match it.
 #   REFERENCE [1]         0: skip the PostgreSQL reference (no ratios printed)
 #   REF_SECONDS [20]      seconds per pgbench reference run
-#   PROFILE [0]           1: a JFR recording of the platform during each measured run, summarised by subsystem
+#   PROFILE [0]           1: a JFR recording of the platform during each measured run and rebuild, by subsystem
 #                         (costs a few % of throughput: do not mix profiled and reported figures)
 set -euo pipefail
 
@@ -500,9 +500,20 @@ rebuild_each() {
     wait_quiet
     events=$(stored_events)
     echo "== rebuild: $*, one after the other, $events events in the tenant's stream" >>"$SUMMARY"
+    if [ "$PROFILE" = 1 ]; then
+        "$CLINICAL_JAVA_HOME/bin/jcmd" "$PLATFORM_PID" JFR.start name=bench-rebuild settings=profile \
+            filename="$OUT/platform-rebuild.jfr" >/dev/null 2>&1 || log "could not start a JFR recording"
+    fi
     timeout $((CATCHUP_TIMEOUT * 3)) python3 benchmarks/bench.py rebuild "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" \
         "$events" "$@" | tee "$OUT/rebuild.log"
     grep '^  rebuild' "$OUT/rebuild.log" >>"$SUMMARY"
+    if [ "$PROFILE" = 1 ]; then
+        "$CLINICAL_JAVA_HOME/bin/jcmd" "$PLATFORM_PID" JFR.stop name=bench-rebuild >/dev/null 2>&1 || true
+        if [ -s "$OUT/platform-rebuild.jfr" ]; then
+            "$CLINICAL_JAVA_HOME/bin/java" benchmarks/src/test/java/org/clinical/benchmarks/JfrSummary.java \
+                "$OUT/platform-rebuild.jfr" >>"$SUMMARY" || log "could not read the JFR recording"
+        fi
+    fi
 }
 
 rebuild_all() {

@@ -5,9 +5,11 @@ import org.clinical.projections.readmodel.ReadModelBatch;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The monthly partitions of {@code observation}, made before the first row of a month is inserted (there is no
@@ -32,9 +34,13 @@ final class MonthlyPartitions {
         Set<YearMonth> made = new HashSet<>();
         for (YearMonth month : months) {
             if (!existing.contains(month)) {
-                batch.jdbc().execute(batch.sql("create table if not exists {s}." + name(month)
-                        + " partition of {s}.observation for values from ('" + start(month) + "') to ('"
-                        + start(month.plusMonths(1)) + "')"));
+                String partition = batch.schema() + "." + name(month);
+                if (!batch.jdbc().queryForObject("select to_regclass(?) is not null", Boolean.class, partition)) {
+                    batch.jdbc().execute(batch.sql("create table if not exists " + partition
+                            + " partition of {s}.observation for values from ('" + start(month) + "') to ('"
+                            + start(month.plusMonths(1)) + "')"));
+                    withoutStatistics(batch, partition);
+                }
                 made.add(month);
             }
         }
@@ -42,6 +48,22 @@ final class MonthlyPartitions {
             return;
         }
         batch.afterCommit(() -> existing.addAll(made));
+    }
+
+    /**
+     * The columns the parent table keeps no planner statistics for (observations.sql) get none in the partition
+     * either: PostgreSQL does not copy a column's statistics target to a partition made later, and analyzing the
+     * parent computes each partition's own statistics with the partition's targets.
+     */
+    private static void withoutStatistics(ReadModelBatch batch, String partition) {
+        List<String> columns = batch.jdbc().queryForList("select attname from pg_attribute where attrelid ="
+                + " ?::regclass and attnum > 0 and not attisdropped and attstattarget = 0", String.class,
+                batch.schema() + ".observation");
+        if (!columns.isEmpty()) {
+            batch.jdbc().execute("alter table " + partition + " " + columns.stream()
+                    .map(c -> "alter column \"" + c.replace("\"", "\"\"") + "\" set statistics 0")
+                    .collect(Collectors.joining(", ")));
+        }
     }
 
     static String name(YearMonth month) {

