@@ -103,7 +103,6 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
      */
     public String switchTo(Tenant tenant, ReadModel model, int generation, Runnable alsoInTransaction) {
         String old = liveSchema(tenant, model.name());
-        analyze(tenant, ReadModelSchemas.generation(tenant, model.name(), generation));
         transaction(tenant).executeWithoutResult(tx -> {
             alsoInTransaction.run();
             jdbc(tenant).update("update " + tenant.schema() + ".projection_generation"
@@ -123,12 +122,14 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
     }
 
     /**
-     * Statistics for the planner before the first read of a rebuilt generation. A partitioned table is analyzed
-     * through its parent only: PostgreSQL's {@code ANALYZE} of a partitioned table also analyzes every partition,
-     * so naming the partitions too did their work twice (4.5 of the 9 s that a 300,000-observation rebuild spent
-     * here).
+     * Statistics for the planner before the first read of a rebuilt generation: called once the replay has
+     * caught up, while the live processor still runs (the few events after it change no plan). A partitioned
+     * table is analyzed through its parent only: PostgreSQL's {@code ANALYZE} of a partitioned table also
+     * analyzes every partition, so naming the partitions too did their work twice (4.5 of the 9 s that a
+     * 300,000-observation rebuild spent here).
      */
-    private void analyze(Tenant tenant, String schema) {
+    public void analyze(Tenant tenant, ReadModel model, int generation) {
+        String schema = ReadModelSchemas.generation(tenant, model.name(), generation);
         jdbc(tenant).queryForList("""
                         select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
                         where n.nspname = ? and c.relkind in ('r', 'p') and not c.relispartition""",

@@ -31,10 +31,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Blue/green rebuilds of a tenant's projection. A processor of its own replays the tenant's events from the
  * first one into a new generation's empty tables, in large batches, while the live processor keeps the live
- * generation current and reads keep using it. Once the replay has caught up with the stream, the live
- * processor stops, the replay reaches the head, and one transaction makes the new generation live, gives the
- * live processor the replay's token and points the analysts' views at it; the live processor then goes on
- * from there, caches are refreshed, and the old generation is dropped once no query can still be using it.
+ * generation current and reads keep using it. Once the replay has caught up with the stream, the new tables are
+ * analyzed (the live processor still running), the live processor stops, the replay reaches the head, and one
+ * transaction makes the new generation live, gives the live processor the replay's token and points the
+ * analysts' views at it; the live processor then goes on from there, caches are refreshed, and the old
+ * generation is dropped once no query can still be using it.
  * A rebuild cut short by a restart resumes from the replay's own token.
  *
  * <p>The replay meets the events the live projection could not apply and sets them aside in dead letters of
@@ -140,6 +141,14 @@ public class ProjectionRebuilds implements AutoCloseable {
     private void switchOver(Rebuild rebuild) {
         Tenant tenant = rebuild.tenant;
         String name = rebuild.model.name();
+        try {
+            generations.analyze(tenant, rebuild.model, rebuild.generation);
+        } catch (RuntimeException e) {
+            rebuild.replay.shutDown();
+            generations.abandon(tenant, rebuild.model, rebuild.generation);
+            throw e;
+        }
+        long paused = System.nanoTime();
         processors.stopLive(name, tenant.id());
         try {
             long head = head(tenant);
@@ -152,7 +161,8 @@ public class ProjectionRebuilds implements AutoCloseable {
                     rebuild.model));
             positions.reload(tenant, name);
             scheduler.schedule(() -> generations.drop(tenant, old), dropDelay.toMillis(), TimeUnit.MILLISECONDS);
-            log.info("Projection {} of tenant {} now reads generation {}", name, tenant.id(), rebuild.generation);
+            log.info("Projection {} of tenant {} now reads generation {} (live processing paused for {} ms)", name,
+                    tenant.id(), rebuild.generation, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - paused));
         } catch (Exception e) {
             generations.abandon(tenant, rebuild.model, rebuild.generation);
             throw new IllegalStateException("switching " + name + " of " + tenant.id() + " failed", e);
