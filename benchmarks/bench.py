@@ -15,7 +15,8 @@
                                                             prints events/s (EVENTS: events in the tenant's stream)
   bench.py kafka-catchup BASE_URL TENANT SECRET TIMEOUT_S waits until the Kafka publisher has no lag; prints its
                                                             backlog throughput (events/s)
-  bench.py kafka-ratio ON_LOG OFF_LOG...                    ok requests/s with the publisher over the mean without it
+  bench.py ratio OFF_LOG ON_LOG OFF_LOG [ON_LOG OFF_LOG]...  ok requests/s with a part (the Kafka publisher, the
+                                                            hash chain) against without it, alternated runs
   bench.py kafka-accepted ACCEPTED RECEIVED [SETTLE_S]      Kafka end-to-end latency from each probe's answer
                                                             (all probes; those after the first SETTLE_S, 20)
   bench.py cpu      PLATFORM_PID BENCH_PID OUT_JSON MAX_S   samples per-process CPU every 2 s until SIGTERM or
@@ -291,17 +292,25 @@ def kafka_accepted(accepted_path: str, received_path: str, settle: float = 20.0)
     print(line(f"  after {settle:.0f} s", int(settle * 1_000_000)))
 
 
-def kafka_ratio(on_log: str, *off_logs: str) -> None:
-    """Command throughput with the Kafka publisher over the mean of the runs without it, from measured runs of
-    the same bench run (one before and one after the run with it, so that the JIT's warming does not decide)."""
+def on_off_ratio(*logs: str) -> None:
+    """Command throughput with a part of the platform (the Kafka publisher, the hash chain) against without it,
+    from the measured runs of one bench run in their order: without, with, without, with, ..., without. Each run with it is divided by the mean of the two
+    runs without it on either side (the JIT's warming favours whichever run comes later), and the mean of all runs
+    with it by the mean of all runs without."""
     def ok_rps(log_path: str) -> float:
         return figure(parse_console(log_path), "mean throughput (rps)", 1, 0.0)
-    on = ok_rps(on_log)
-    offs = [ok_rps(path) for path in off_logs]
+    rates = [ok_rps(path) for path in logs]
+    offs = rates[0::2]
+    ons = rates[1::2]
+    for i, on in enumerate(ons):
+        around = (offs[i] + offs[i + 1]) / 2 if i + 1 < len(offs) else offs[i]
+        print(f"  round {i + 1}         {on:.1f} with / {around:.1f} without ({offs[i]:.1f} before,"
+              + (f" {offs[i + 1]:.1f} after" if i + 1 < len(offs) else " none after") + ") = "
+              + (f"{100 * on / around:.1f} %" if around else "n/a"))
+    on = sum(ons) / len(ons) if ons else 0.0
     off = sum(offs) / len(offs) if offs else 0.0
-    print(f"  with / without  {on:.1f} / {off:.1f} ok requests/s (without: "
-          + ", ".join(f"{value:.1f}" for value in offs) + ") = "
-          + (f"{100 * on / off:.1f} %" if off else "n/a"))
+    print(f"  with / without  {on:.1f} / {off:.1f} ok requests/s (mean of {len(ons)} runs with, {len(offs)} without)"
+          + " = " + (f"{100 * on / off:.1f} %" if off else "n/a"))
 
 
 def rebuild(base_url: str, tenant: str, secret: str, events: int, names) -> None:
@@ -777,8 +786,8 @@ def main(argv) -> None:
         vitals(args[0], args[1], args[2], args[3])
     elif command == "catchup":
         catchup(args[0], args[1], args[2], float(args[3]), args[4:])
-    elif command == "kafka-ratio":
-        kafka_ratio(args[0], *args[1:])
+    elif command == "ratio":
+        on_off_ratio(*args)
     elif command == "kafka-accepted":
         kafka_accepted(args[0], args[1], *(float(a) for a in args[2:3]))
     elif command == "kafka-catchup":

@@ -5,8 +5,10 @@
 #   benchmarks/run.sh summary|lag|search|stats|rebuild|reads  read side (reads = all five, in that order)
 #   benchmarks/run.sh audit                                   the auditor's reads on a seeded store (issue 9)
 #   benchmarks/run.sh kafka                                   the Kafka publisher (issue 10): commands without,
-#                                                             with and again without it, its backlog throughput,
-#                                                             its latency
+#                                                             with and again without it (KAFKA_ROUNDS times), its
+#                                                             backlog throughput, its latency
+#   benchmarks/run.sh chain                                   single commands with the events' hash chain (issue
+#                                                             9) and without it, alternated CHAIN_ROUNDS times
 #   benchmarks/run.sh targets                                 every target of issue 12 in one run, on one platform:
 #                                                             single commands (16 clients over 20 patients, then
 #                                                             on one patient), batches, the cached summary (16
@@ -49,6 +51,9 @@
 #   SUMMARY_RATE [2000]   summary reads/s                      LAG_RATE [1000]   writes (and reads)/s, lag
 #   LAG_BATCH [10]        observations per batch request of the lag and kafka-latency writers
 #   KAFKA_WARMUP [240]    kafka: seconds of single commands (publisher running) before the runs with and without it
+#   KAFKA_ROUNDS [1]      kafka: runs with the publisher, each followed by one without (after a first without)
+#   CHAIN_WARMUP [240]    chain: seconds of single commands (chain on) before the runs with and without it
+#   CHAIN_ROUNDS [3]      chain: runs with the chain, each followed by one without (after a first without)
 #   SEARCH_RATE [100]     searches/s                           STATS_USERS [2]   concurrent analysts, stats
 #   SEED_PATIENTS [100000] patients seeded by SQL (each with an open AMB encounter)
 #   SEED_OBSERVATIONS [10000000] observations seeded by SQL (stats, rebuild)
@@ -78,9 +83,9 @@ set -euo pipefail
 
 MODE=${1:-all}
 case "$MODE" in
-    single | batch | all | reference | kafka | targets) READ_MODE=0 ;;
+    single | batch | all | reference | kafka | chain | targets) READ_MODE=0 ;;
     summary | lag | search | stats | rebuild | reads | audit) READ_MODE=1 ;;
-    *) echo "usage: $0 [single|batch|all|summary|lag|search|stats|rebuild|reads|audit|kafka|targets|reference]" >&2
+    *) echo "usage: $0 [single|batch|all|summary|lag|search|stats|rebuild|reads|audit|kafka|chain|targets|reference]" >&2
        exit 2 ;;
 esac
 
@@ -106,6 +111,9 @@ STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-180}
 SKIP_BUILD=${SKIP_BUILD:-0}
 KEEP_DB=${KEEP_DB:-0}
 KAFKA_WARMUP=${KAFKA_WARMUP:-240}
+KAFKA_ROUNDS=${KAFKA_ROUNDS:-1}
+CHAIN_WARMUP=${CHAIN_WARMUP:-240}
+CHAIN_ROUNDS=${CHAIN_ROUNDS:-3}
 STOP_WAIT=30  # seconds the platform gets to stop at the end (an AOT training run: more)
 WAIT_QUIET=${WAIT_QUIET:-0}
 PROFILE=${PROFILE:-0}
@@ -586,14 +594,15 @@ if [ "$MODE" = targets ]; then
     } >>"$SUMMARY"
 fi
 # kafka: single commands (USERS clients) with the tenant's publisher held off (its token's claim taken by SQL, so
-# the platform itself is unchanged), then running, then held off again, in the same run: the ratio is the run with
-# it over the mean of the two without, to offset the JIT still compiling (which favours whichever run comes later);
-# KAFKA_WARMUP seconds of single commands come first for the same reason, and neither fully does it on two cores
-# (docs/performance.md). The backlog the first held-off run left is released and its publishing timed (bench.py
-# kafka-catchup); then the end-to-end latency of a steady LAG_RATE observations/s, in batches of LAG_BATCH
-# (ProjectionLagSimulation), to a consumer (benchmarks/kafka/KafkaLatency.java): from each event's recordedAt (the
-# command's arrival, so its own handling included), and, as the issue defines it, from the moment the command was
-# accepted (the probes' answers, joined by position: bench.py kafka-accepted).
+# the platform itself is unchanged), then running, then held off again, KAFKA_ROUNDS times, in the same run: each
+# run with it is divided by the mean of the two without it around it, to offset the JIT still compiling (which
+# favours whichever run comes later), and all of them by all the runs without; KAFKA_WARMUP seconds of single
+# commands come first for the same reason (docs/performance.md). The backlog each held-off run left is released
+# and its publishing timed (bench.py kafka-catchup) before the next run with the publisher; then the end-to-end
+# latency of a steady LAG_RATE observations/s, in batches of LAG_BATCH (ProjectionLagSimulation), to a consumer
+# (benchmarks/kafka/KafkaLatency.java): from each event's recordedAt (the command's arrival, so its own handling
+# included), and, as the issue defines it, from the moment the command was accepted (the probes' answers, joined
+# by position: bench.py kafka-accepted).
 if [ "$MODE" = kafka ]; then
     KAFKA_CP="$(ls ~/.m2/repository/org/apache/kafka/kafka-clients/*/kafka-clients-*.jar | grep -v sources | tail -1):$(ls ~/.m2/repository/org/slf4j/slf4j-api/*/slf4j-api-*.jar | tail -1)"
     KAFKA_BOOTSTRAP=$(grep -o 'In-process Kafka broker (KRaft) listening on [0-9.:]*' "$OUT/platform.log" | awk '{print $NF}' | tail -1)
@@ -606,19 +615,27 @@ if [ "$MODE" = kafka ]; then
             | grep -E 'requests/s' | xargs)"
     fi
     psql_bench -c "$KAFKA_CLAIM" >/dev/null
-    simulate kafka-off SingleObservationSimulation "$USERS" 1
+    simulate kafka-off-0 SingleObservationSimulation "$USERS" 1
     wait_quiet
     psql_bench -c "$KAFKA_RELEASE" >/dev/null
     timeout 3600 python3 benchmarks/bench.py kafka-catchup "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" 3000 \
         | tee "$OUT/kafka-catchup.log"
-    simulate kafka-on SingleObservationSimulation "$USERS" 1
-    psql_bench -c "$KAFKA_CLAIM" >/dev/null
-    simulate kafka-off-again SingleObservationSimulation "$USERS" 1
-    psql_bench -c "$KAFKA_RELEASE" >/dev/null
+    kafka_logs=("$OUT/gatling-kafka-off-0.log")
+    for round in $(seq 1 "$KAFKA_ROUNDS"); do
+        simulate "kafka-on-$round" SingleObservationSimulation "$USERS" 1
+        psql_bench -c "$KAFKA_CLAIM" >/dev/null
+        simulate "kafka-off-$round" SingleObservationSimulation "$USERS" 1
+        psql_bench -c "$KAFKA_RELEASE" >/dev/null
+        kafka_logs+=("$OUT/gatling-kafka-on-$round.log" "$OUT/gatling-kafka-off-$round.log")
+        if [ "$round" -lt "$KAFKA_ROUNDS" ]; then
+            # the next run with the publisher must not also publish the backlog of the run before it
+            timeout 3600 python3 benchmarks/bench.py kafka-catchup "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" 3000 \
+                | sed 's/^  kafka backlog/  kafka backlog (round '"$((round + 1))"')/' | tee -a "$OUT/kafka-catchup.log"
+        fi
+    done
     {
-        echo "== kafka: single commands with the publisher (kafka-on) and without it (kafka-off before, kafka-off-again after), same run"
-        python3 benchmarks/bench.py kafka-ratio "$OUT/gatling-kafka-on.log" "$OUT/gatling-kafka-off.log" \
-            "$OUT/gatling-kafka-off-again.log"
+        echo "== kafka: single commands without the publisher (kafka-off-N) and with it (kafka-on-N), alternated, same run"
+        python3 benchmarks/bench.py ratio "${kafka_logs[@]}"
         grep '^  ' "$OUT/kafka-catchup.log"
     } >>"$SUMMARY"
     wait_quiet
@@ -641,6 +658,39 @@ if [ "$MODE" = kafka ]; then
     grep '^  kafka latency' "$OUT/kafka-latency.log" >>"$SUMMARY" || tail -5 "$OUT/kafka-latency.log" >>"$SUMMARY"
     python3 benchmarks/bench.py kafka-accepted "$OUT/accepted-kafka-latency.txt" "$OUT/kafka-received.txt" \
         >>"$SUMMARY" || true
+fi
+# chain: single commands (USERS clients) with the tamper-evidence chain of issue 9 (the trigger that hashes each
+# event with its aggregate's previous hash as it is inserted) and without it, in the same run: without it, the
+# tenant's trigger function is replaced by SQL with one that only sets a constant hash (the column is not null, and
+# the sealer goes on sealing whatever is stored), so the platform itself is unchanged and the trigger's call
+# remains; with it, the function's own definition (pg_get_functiondef) is restored. Runs alternate as in kafka
+# (bench.py ratio), after CHAIN_WARMUP seconds of single commands with the chain; the sealer runs in all of them.
+if [ "$MODE" = chain ]; then
+    CHAIN_FUNCTION="$OUT/event_chain_link.sql"
+    psql_bench -c "select pg_get_functiondef('$SCHEMA.event_chain_link'::regproc)" >"$CHAIN_FUNCTION"
+    grep -q sha256 "$CHAIN_FUNCTION" || { log "no chain function in $SCHEMA"; exit 1; }
+    CHAIN_OFF="create or replace function $SCHEMA.event_chain_link() returns trigger language plpgsql as
+        \$\$ begin new.chain_hash := decode(repeat('00', 32), 'hex'); return new; end \$\$"
+    if [ "$CHAIN_WARMUP" -gt 0 ]; then
+        run_gatling SingleObservationSimulation chain-jit-warm-up "$CHAIN_WARMUP" "$USERS" 0
+        log "JIT warm-up done: $(python3 benchmarks/bench.py summary 1 "$OUT/gatling-chain-jit-warm-up.log" \
+            | grep -E 'requests/s' | xargs)"
+    fi
+    psql_bench -c "$CHAIN_OFF" >/dev/null
+    simulate chain-off-0 SingleObservationSimulation "$USERS" 1
+    chain_logs=("$OUT/gatling-chain-off-0.log")
+    for round in $(seq 1 "$CHAIN_ROUNDS"); do
+        psql_bench -v ON_ERROR_STOP=1 -f "$CHAIN_FUNCTION" >/dev/null
+        simulate "chain-on-$round" SingleObservationSimulation "$USERS" 1
+        psql_bench -c "$CHAIN_OFF" >/dev/null
+        simulate "chain-off-$round" SingleObservationSimulation "$USERS" 1
+        chain_logs+=("$OUT/gatling-chain-on-$round.log" "$OUT/gatling-chain-off-$round.log")
+    done
+    psql_bench -v ON_ERROR_STOP=1 -f "$CHAIN_FUNCTION" >/dev/null
+    {
+        echo "== chain: single commands without the hash chain (chain-off-N) and with it (chain-on-N), alternated, same run"
+        python3 benchmarks/bench.py ratio "${chain_logs[@]}"
+    } >>"$SUMMARY"
 fi
 
 echo
