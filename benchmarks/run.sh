@@ -593,6 +593,16 @@ if [ "$MODE" = targets ]; then
             "$LAG_RATE"
     } >>"$SUMMARY"
 fi
+# jit_warm_up LABEL SECONDS: single commands before runs that are compared with each other: the JIT compiles for
+# minutes on two cores, and whichever run comes later gains from it.
+jit_warm_up() {
+    if [ "$2" -gt 0 ]; then
+        run_gatling SingleObservationSimulation "$1-jit-warm-up" "$2" "$USERS" 0
+        log "JIT warm-up done: $(python3 benchmarks/bench.py summary 1 "$OUT/gatling-$1-jit-warm-up.log" \
+            | grep -E 'requests/s' | xargs)"
+    fi
+}
+
 # kafka: single commands (USERS clients) with the tenant's publisher held off (its token's claim taken by SQL, so
 # the platform itself is unchanged), then running, then held off again, KAFKA_ROUNDS times, in the same run: each
 # run with it is divided by the mean of the two without it around it, to offset the JIT still compiling (which
@@ -608,12 +618,7 @@ if [ "$MODE" = kafka ]; then
     KAFKA_BOOTSTRAP=$(grep -o 'In-process Kafka broker (KRaft) listening on [0-9.:]*' "$OUT/platform.log" | awk '{print $NF}' | tail -1)
     KAFKA_CLAIM="update $SCHEMA.token_entry set owner = 'bench-held', timestamp = '2100-01-01T00:00:00Z' where processor_name = 'kafka-publisher'"
     KAFKA_RELEASE="update $SCHEMA.token_entry set owner = null where processor_name = 'kafka-publisher'"
-    if [ "$KAFKA_WARMUP" -gt 0 ]; then
-        # the JIT compiles for minutes on two cores, and whichever run comes later gains from it
-        run_gatling SingleObservationSimulation kafka-jit-warm-up "$KAFKA_WARMUP" "$USERS" 0
-        log "JIT warm-up done: $(python3 benchmarks/bench.py summary 1 "$OUT/gatling-kafka-jit-warm-up.log" \
-            | grep -E 'requests/s' | xargs)"
-    fi
+    jit_warm_up kafka "$KAFKA_WARMUP"
     psql_bench -c "$KAFKA_CLAIM" >/dev/null
     simulate kafka-off-0 SingleObservationSimulation "$USERS" 1
     wait_quiet
@@ -671,11 +676,7 @@ if [ "$MODE" = chain ]; then
     grep -q sha256 "$CHAIN_FUNCTION" || { log "no chain function in $SCHEMA"; exit 1; }
     CHAIN_OFF="create or replace function $SCHEMA.event_chain_link() returns trigger language plpgsql as
         \$\$ begin new.chain_hash := decode(repeat('00', 32), 'hex'); return new; end \$\$"
-    if [ "$CHAIN_WARMUP" -gt 0 ]; then
-        run_gatling SingleObservationSimulation chain-jit-warm-up "$CHAIN_WARMUP" "$USERS" 0
-        log "JIT warm-up done: $(python3 benchmarks/bench.py summary 1 "$OUT/gatling-chain-jit-warm-up.log" \
-            | grep -E 'requests/s' | xargs)"
-    fi
+    jit_warm_up chain "$CHAIN_WARMUP"
     psql_bench -c "$CHAIN_OFF" >/dev/null
     simulate chain-off-0 SingleObservationSimulation "$USERS" 1
     chain_logs=("$OUT/gatling-chain-off-0.log")
