@@ -294,18 +294,20 @@ def kafka_accepted(accepted_path: str, received_path: str, settle: float = 20.0)
 
 def on_off_ratio(*logs: str) -> None:
     """Command throughput with a part of the platform (the Kafka publisher, the hash chain) against without it,
-    from the measured runs of one bench run in their order: without, with, without, with, ..., without. Each run with it is divided by the mean of the two
-    runs without it on either side (the JIT's warming favours whichever run comes later), and the mean of all runs
-    with it by the mean of all runs without."""
+    from the measured runs of one bench run in their order: without, with, without, ..., with, without. Each run
+    with it is divided by the mean of the runs without it on either side (the JIT's warming favours whichever run
+    comes later), and the mean of all runs with it by the mean of all runs without."""
     def ok_rps(log_path: str) -> float:
         return figure(parse_console(log_path), "mean throughput (rps)", 1, 0.0)
     rates = [ok_rps(path) for path in logs]
     offs = rates[0::2]
     ons = rates[1::2]
     for i, on in enumerate(ons):
-        around = (offs[i] + offs[i + 1]) / 2 if i + 1 < len(offs) else offs[i]
-        print(f"  round {i + 1}         {on:.1f} with / {around:.1f} without ({offs[i]:.1f} before,"
-              + (f" {offs[i + 1]:.1f} after" if i + 1 < len(offs) else " none after") + ") = "
+        before = offs[i]
+        after = offs[i + 1] if i + 1 < len(offs) else None
+        around = before if after is None else (before + after) / 2
+        print(f"  round {i + 1}         {on:.1f} with / {around:.1f} without ({before:.1f} before, "
+              + ("none after" if after is None else f"{after:.1f} after") + ") = "
               + (f"{100 * on / around:.1f} %" if around else "n/a"))
     on = sum(ons) / len(ons) if ons else 0.0
     off = sum(offs) / len(offs) if offs else 0.0

@@ -603,6 +603,24 @@ jit_warm_up() {
     fi
 }
 
+# alternate LABEL ROUNDS OFF ON: single commands without a part of the platform (OFF turns it off), then ROUNDS
+# times with it (ON ROUND turns it on) and without it again; the part is on at the end. The measured runs' logs, in
+# their order, go to ALTERNATED_LOGS for bench.py ratio.
+alternate() {
+    local label=$1 rounds=$2 off=$3 on=$4 round
+    "$off"
+    simulate "$label-off-0" SingleObservationSimulation "$USERS" 1
+    ALTERNATED_LOGS=("$OUT/gatling-$label-off-0.log")
+    for round in $(seq 1 "$rounds"); do
+        "$on" "$round"
+        simulate "$label-on-$round" SingleObservationSimulation "$USERS" 1
+        "$off"
+        simulate "$label-off-$round" SingleObservationSimulation "$USERS" 1
+        ALTERNATED_LOGS+=("$OUT/gatling-$label-on-$round.log" "$OUT/gatling-$label-off-$round.log")
+    done
+    "$on" $((rounds + 1))
+}
+
 # kafka: single commands (USERS clients) with the tenant's publisher held off (its token's claim taken by SQL, so
 # the platform itself is unchanged), then running, then held off again, KAFKA_ROUNDS times, in the same run: each
 # run with it is divided by the mean of the two without it around it, to offset the JIT still compiling (which
@@ -618,29 +636,19 @@ if [ "$MODE" = kafka ]; then
     KAFKA_BOOTSTRAP=$(grep -o 'In-process Kafka broker (KRaft) listening on [0-9.:]*' "$OUT/platform.log" | awk '{print $NF}' | tail -1)
     KAFKA_CLAIM="update $SCHEMA.token_entry set owner = 'bench-held', timestamp = '2100-01-01T00:00:00Z' where processor_name = 'kafka-publisher'"
     KAFKA_RELEASE="update $SCHEMA.token_entry set owner = null where processor_name = 'kafka-publisher'"
-    jit_warm_up kafka "$KAFKA_WARMUP"
-    psql_bench -c "$KAFKA_CLAIM" >/dev/null
-    simulate kafka-off-0 SingleObservationSimulation "$USERS" 1
-    wait_quiet
-    psql_bench -c "$KAFKA_RELEASE" >/dev/null
-    timeout 3600 python3 benchmarks/bench.py kafka-catchup "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" 3000 \
-        | tee "$OUT/kafka-catchup.log"
-    kafka_logs=("$OUT/gatling-kafka-off-0.log")
-    for round in $(seq 1 "$KAFKA_ROUNDS"); do
-        simulate "kafka-on-$round" SingleObservationSimulation "$USERS" 1
-        psql_bench -c "$KAFKA_CLAIM" >/dev/null
-        simulate "kafka-off-$round" SingleObservationSimulation "$USERS" 1
+    kafka_off() { psql_bench -c "$KAFKA_CLAIM" >/dev/null; }
+    # the publisher is released and its backlog published (timed) before a run with it, which must not publish it
+    kafka_on() {
+        wait_quiet
         psql_bench -c "$KAFKA_RELEASE" >/dev/null
-        kafka_logs+=("$OUT/gatling-kafka-on-$round.log" "$OUT/gatling-kafka-off-$round.log")
-        if [ "$round" -lt "$KAFKA_ROUNDS" ]; then
-            # the next run with the publisher must not also publish the backlog of the run before it
-            timeout 3600 python3 benchmarks/bench.py kafka-catchup "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" 3000 \
-                | sed 's/^  kafka backlog/  kafka backlog (round '"$((round + 1))"')/' | tee -a "$OUT/kafka-catchup.log"
-        fi
-    done
+        timeout 3600 python3 benchmarks/bench.py kafka-catchup "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" 3000 \
+            | sed 's/^  kafka backlog/  kafka backlog (round '"$1"')/' | tee -a "$OUT/kafka-catchup.log"
+    }
+    jit_warm_up kafka "$KAFKA_WARMUP"
+    alternate kafka "$KAFKA_ROUNDS" kafka_off kafka_on
     {
         echo "== kafka: single commands without the publisher (kafka-off-N) and with it (kafka-on-N), alternated, same run"
-        python3 benchmarks/bench.py ratio "${kafka_logs[@]}"
+        python3 benchmarks/bench.py ratio "${ALTERNATED_LOGS[@]}"
         grep '^  ' "$OUT/kafka-catchup.log"
     } >>"$SUMMARY"
     wait_quiet
@@ -676,21 +684,13 @@ if [ "$MODE" = chain ]; then
     grep -q sha256 "$CHAIN_FUNCTION" || { log "no chain function in $SCHEMA"; exit 1; }
     CHAIN_OFF="create or replace function $SCHEMA.event_chain_link() returns trigger language plpgsql as
         \$\$ begin new.chain_hash := decode(repeat('00', 32), 'hex'); return new; end \$\$"
+    chain_off() { psql_bench -c "$CHAIN_OFF" >/dev/null; }
+    chain_on() { psql_bench -v ON_ERROR_STOP=1 -f "$CHAIN_FUNCTION" >/dev/null; }
     jit_warm_up chain "$CHAIN_WARMUP"
-    psql_bench -c "$CHAIN_OFF" >/dev/null
-    simulate chain-off-0 SingleObservationSimulation "$USERS" 1
-    chain_logs=("$OUT/gatling-chain-off-0.log")
-    for round in $(seq 1 "$CHAIN_ROUNDS"); do
-        psql_bench -v ON_ERROR_STOP=1 -f "$CHAIN_FUNCTION" >/dev/null
-        simulate "chain-on-$round" SingleObservationSimulation "$USERS" 1
-        psql_bench -c "$CHAIN_OFF" >/dev/null
-        simulate "chain-off-$round" SingleObservationSimulation "$USERS" 1
-        chain_logs+=("$OUT/gatling-chain-on-$round.log" "$OUT/gatling-chain-off-$round.log")
-    done
-    psql_bench -v ON_ERROR_STOP=1 -f "$CHAIN_FUNCTION" >/dev/null
+    alternate chain "$CHAIN_ROUNDS" chain_off chain_on
     {
         echo "== chain: single commands without the hash chain (chain-off-N) and with it (chain-on-N), alternated, same run"
-        python3 benchmarks/bench.py ratio "${chain_logs[@]}"
+        python3 benchmarks/bench.py ratio "${ALTERNATED_LOGS[@]}"
     } >>"$SUMMARY"
 fi
 
