@@ -23,17 +23,18 @@ final class AuditChanges {
     /**
      * After the subjects, the whole batch's events in one statement (an array of aggregates and one of sequences,
      * unnested into rows): each event's patient from its aggregate's subject, and its position from the tenant's
-     * store (%s) by its aggregate and sequence (the unique index). The lateral joins (kept apart by
-     * {@code offset 0}) probe both indexes for each event, whatever the planner guesses of the arrays' length. An
-     * event of an aggregate mapped to no patient (a tenant, a facility) adds no row.
+     * store (%s) by its aggregate and sequence (the unique index), with where its row is (its {@code ctid}: the
+     * event has committed, and the store is insert-only). The lateral joins (kept apart by {@code offset 0}) probe
+     * both indexes for each event, whatever the planner guesses of the arrays' length. An event of an aggregate
+     * mapped to no patient (a tenant, a facility) adds no row.
      */
     private static final String EVENTS = """
-            insert into {s}.audit_event (patient_id, position)
-            select s.patient_id, e.global_index
+            insert into {s}.audit_event (patient_id, position, row_ref)
+            select s.patient_id, e.global_index, e.ctid
             from unnest(?::text[], ?::bigint[]) as u (aggregate_id, sequence_number)
             cross join lateral (select x.patient_id from {s}.audit_subject x
                                 where x.aggregate_id = u.aggregate_id offset 0) s
-            cross join lateral (select y.global_index from %s.domain_event_entry y
+            cross join lateral (select y.global_index, y.ctid from %s.domain_event_entry y
                                 where y.aggregate_identifier = u.aggregate_id
                                   and y.sequence_number = u.sequence_number offset 0) e
             on conflict do nothing""";

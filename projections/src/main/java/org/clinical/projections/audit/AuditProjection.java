@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
 public class AuditProjection extends Projection<AuditChanges> {
 
     public static final String NAME = "audit";
-    static final ReadModel READ_MODEL = new ReadModel(NAME, "org/clinical/projections/audit/audit.sql", null);
+    static final ReadModel READ_MODEL = new ReadModel(NAME, "org/clinical/projections/audit/audit.sql", null,
+            "org/clinical/projections/audit/audit-upgrade.sql");
 
     public AuditProjection(ProjectionSupport support) {
         super(READ_MODEL, support);

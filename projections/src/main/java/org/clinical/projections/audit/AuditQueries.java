@@ -43,15 +43,28 @@ public final class AuditQueries {
 
     private static final String COLUMNS = StoredEvent.COLUMNS;
     private static final String META = StoredEvent.META;
+    /**
+     * The event at {@code a.position} of the store ({@code %1$s}) as {@code e}, for a row {@code a} of
+     * {@code audit_event}: where {@code a.row_ref} says its row is (a TID scan, one heap page), when the row there
+     * is the event of that position; else by the store's primary key (a table rewritten since, a row written
+     * before {@code row_ref} existed). The union stops at its first row, so the second read happens only when
+     * the first finds nothing. A lateral join: one read per position whatever the planner guesses of their number.
+     */
+    static final String EVENT_AT = """
+            cross join lateral ((select * from %1$s.domain_event_entry x
+                                 where x.ctid = a.row_ref and x.global_index = a.position)
+                                union all
+                                (select * from %1$s.domain_event_entry x where x.global_index = a.position)
+                                limit 1) e
+            """;
     private static final String KNOWN_PATIENT = """
             select exists (select 1 from {audit}.audit_subject where aggregate_id = ? and patient_id = ?)""";
     /**
      * The positions of the events about the patient and, transitively, every patient merged into it, after a
      * position, in order (a range of {@code audit_event}'s primary key per patient; {@code %2$s} a limit or
-     * nothing); then each event read from the store by its position. The lateral join (kept apart by
-     * {@code offset 0}) reads each by the primary key, whatever the planner guesses of the number of positions.
-     * The positions are an ordered subquery, not a CTE: the planner knows the join keeps their order, so the rows
-     * stream out as they are read instead of being sorted (on disk, for a long history) before the first one.
+     * nothing); then each event read from the store ({@link #EVENT_AT}). The positions are an ordered subquery,
+     * not a CTE: the planner knows the join keeps their order, so the rows stream out as they are read instead of
+     * being sorted (on disk, for a long history) before the first one.
      */
     private static final String OF_PATIENT = """
             with recursive patients (patient_id) as (
@@ -60,11 +73,10 @@ public final class AuditQueries {
                 select g.merged_id from {audit}.patient_merge g join patients p on g.survivor_id = p.patient_id
             )
             """ + COLUMNS + """
-            from (select a.position from {audit}.audit_event a
+            from (select a.position, a.row_ref from {audit}.audit_event a
                   where a.patient_id = any (array(select patient_id from patients)) and a.position > ?
                   order by a.position %2$s) a
-            cross join lateral (select * from %1$s.domain_event_entry x where x.global_index = a.position offset 0) e
-            """ + META + """
+            """ + EVENT_AT + META + """
             order by a.position
             """;
     /** Events per statement of a stream of the tenant's events: each statement short, whatever the stream's size. */

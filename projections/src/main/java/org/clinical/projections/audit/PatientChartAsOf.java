@@ -74,21 +74,19 @@ public class PatientChartAsOf {
     /**
      * The patient's own records (as the live summary: not those of patients merged into it), each record's events
      * up to the last one stamped by the instant, record after record: the patient's positions from
-     * {@code audit_event} (a range of its primary key), each event read by its position (the lateral join, kept
-     * apart by {@code offset 0}, probes the primary key whatever the planner guesses), and per record the highest
-     * sequence stamped by the instant.
+     * {@code audit_event} (a range of its primary key), each event read from the store by
+     * {@link AuditQueries#EVENT_AT}, and per record the highest sequence stamped by the instant.
      */
     private static final String EVENTS = """
-            select e.global_index, e.type, e.aggregate_identifier, e.sequence_number, e.event_identifier,
-                   e.time_stamp, e.payload_type, e.payload_revision, e.payload
-            from (select x.*, max(case when x.time_stamp <= ? then x.sequence_number end)
-                                  over (partition by x.aggregate_identifier) as last
+            select r.global_index, r.type, r.aggregate_identifier, r.sequence_number, r.event_identifier,
+                   r.time_stamp, r.payload_type, r.payload_revision, r.payload
+            from (select e.*, max(case when e.time_stamp <= ? then e.sequence_number end)
+                                  over (partition by e.aggregate_identifier) as last
                   from {audit}.audit_event a
-                  cross join lateral (select * from %1$s.domain_event_entry y
-                                      where y.global_index = a.position offset 0) x
-                  where a.patient_id = ?) e
-            where e.sequence_number <= e.last
-            order by e.aggregate_identifier, e.sequence_number""";
+            """ + AuditQueries.EVENT_AT + """
+                  where a.patient_id = ?) r
+            where r.sequence_number <= r.last
+            order by r.aggregate_identifier, r.sequence_number""";
     /**
      * For its own transaction only: room to sort a large chart's events in memory, and no JIT (a long chart's
      * estimate crosses PostgreSQL's JIT threshold, and compiling costs tens of milliseconds for a walk of primary

@@ -14,6 +14,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -71,9 +73,11 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
     /** The rows of {@code projection_generation}, by name. */
     public List<Row> rows(Tenant tenant) {
         return jdbc(tenant).query("select name, live, building, building_since from " + tenant.schema()
-                        + ".projection_generation order by name",
-                (rs, i) -> new Row(rs.getString(1), rs.getInt(2), rs.getObject(3, Integer.class),
-                        Rows.instant(rs, 4)));
+                + ".projection_generation order by name", (rs, i) -> row(rs));
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        return new Row(rs.getString(1), rs.getInt(2), rs.getObject(3, Integer.class), Rows.instant(rs, 4));
     }
 
     /**
@@ -148,14 +152,22 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
         transaction(tenant).executeWithoutResult(tx -> {
             AnalystRole.ensure(jdbc(tenant), tenant);
             for (ReadModel model : readModels) {
-                Integer generation = jdbc(tenant).query("select live from " + tenant.schema()
-                        + ".projection_generation where name = ?", rs -> rs.next() ? rs.getInt(1) : null, model.name());
-                if (generation == null) {
+                Row row = jdbc(tenant).query("select name, live, building, building_since from " + tenant.schema()
+                        + ".projection_generation where name = ?", (rs, n) -> row(rs), model.name()).stream()
+                        .findFirst().orElse(null);
+                int generation;
+                if (row == null) {
                     generation = 1;
                     createSchema(tenant, model, generation);
                     jdbc(tenant).update("insert into " + tenant.schema() + ".projection_generation (name, live)"
                             + " values (?, ?)", model.name(), generation);
                     createViews(tenant, model, ReadModelSchemas.generation(tenant, model.name(), generation));
+                } else {
+                    generation = row.live();
+                    upgrade(tenant, model, generation);
+                    if (row.building() != null) {
+                        upgrade(tenant, model, row.building());
+                    }
                 }
                 generations.put(model.name(), generation);
             }
@@ -182,6 +194,23 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
         jdbc.execute("create schema " + schema);
         jdbc.execute("set local search_path to " + schema + ", public");
         jdbc.execute(resource(model.ddl()));
+        jdbc.execute("set local search_path to default");
+    }
+
+    /**
+     * Brings a generation made from an older DDL up to what the code writes and reads ({@link ReadModel#upgrade}):
+     * the statements are idempotent, so every start (of every instance) runs them; instances starting together
+     * queue on the tables' locks for a moment.
+     */
+    private void upgrade(Tenant tenant, ReadModel model, int generation) {
+        String schema = ReadModelSchemas.generation(tenant, model.name(), generation);
+        JdbcTemplate jdbc = jdbc(tenant);
+        if (model.upgrade() == null || !Boolean.TRUE.equals(jdbc.queryForObject(
+                "select exists (select 1 from pg_namespace where nspname = ?)", Boolean.class, schema))) {
+            return;
+        }
+        jdbc.execute("set local search_path to " + schema + ", public");
+        jdbc.execute(resource(model.upgrade()));
         jdbc.execute("set local search_path to default");
     }
 

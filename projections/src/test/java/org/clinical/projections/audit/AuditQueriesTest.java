@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -255,6 +256,74 @@ class AuditQueriesTest {
                 .containsExactly(lateEvent.trackingToken().position().orElseThrow());
         assertThat(AuditQueries.ofPatient(audit.read(), other.value(), 0, 10)).extracting(StoredEvent::position)
                 .containsExactly(otherEvent.trackingToken().position().orElseThrow());
+    }
+
+    @Test
+    void each_events_row_in_the_store_is_filed_with_its_position() {
+        PatientId patient = patient();
+        EncounterId encounter = new EncounterId(UUID.randomUUID());
+        audit.apply(registered(patient), started(encounter, patient));
+        audit.apply(new PatientDischarged(encounter, patient, T1, "home"));
+
+        assertThat(audit.rows("""
+                select a.position, a.row_ref::text as ref from {s}.audit_event a
+                left join %s.domain_event_entry e on e.ctid = a.row_ref and e.global_index = a.position
+                where e.global_index is null""".formatted(audit.tenantSchema()))).isEmpty();
+        assertThat(audit.rows("select count(*) as n from {s}.audit_event where row_ref is not null"))
+                .containsExactly(Map.of("n", 3L));
+    }
+
+    /**
+     * A row's place in the store changes when the table is rewritten (VACUUM FULL, CLUSTER, a restored dump), and
+     * rows filed before {@code row_ref} existed have none: the history is then read by position, event for event.
+     */
+    @Test
+    void a_history_is_the_same_when_the_events_rows_are_not_where_they_were_filed() {
+        PatientId patient = patient();
+        EncounterId encounter = new EncounterId(UUID.randomUUID());
+        ObservationId observation = new ObservationId(UUID.randomUUID());
+        audit.apply(registered(patient), registered(patient()), started(encounter, patient));
+        audit.apply(recorded(observation, patient, encounter), new PatientDischarged(encounter, patient, T1, "home"));
+        List<StoredEvent> filed = AuditQueries.ofPatient(audit.read(), patient.value(), 0, 100);
+        List<StoredEvent> streamed = new ArrayList<>();
+        AuditQueries.streamOfPatient(audit.read(), patient.value(), 0, streamed::add);
+        assertThat(streamed).isEqualTo(filed);
+        List<Long> positions = filed.stream().map(StoredEvent::position).toList();
+
+        JdbcTemplate jdbc = audit.region().jdbc();
+        // the first two events' places swapped, the third's gone, the fourth's past the table's end
+        jdbc.update("""
+                update %1$s.audit_event a set row_ref = (select b.row_ref from %1$s.audit_event b
+                    where b.patient_id = a.patient_id and b.position = case a.position when ? then ? else ? end)
+                where a.patient_id = ? and a.position in (?, ?)""".formatted(audit.schema()),
+                positions.get(0), positions.get(1), positions.get(0), patient.value(), positions.get(0),
+                positions.get(1));
+        jdbc.update("update %s.audit_event set row_ref = null where position = ?".formatted(audit.schema()),
+                positions.get(2));
+        jdbc.update("update %s.audit_event set row_ref = '(4000000000,1)' where position = ?"
+                .formatted(audit.schema()), positions.get(3));
+
+        assertThat(AuditQueries.ofPatient(audit.read(), patient.value(), 0, 100)).isEqualTo(filed);
+        List<StoredEvent> again = new ArrayList<>();
+        AuditQueries.streamOfPatient(audit.read(), patient.value(), 0, again::add);
+        assertThat(again).isEqualTo(filed);
+    }
+
+    @Test
+    void a_generation_made_before_row_ref_gets_the_column_at_the_next_start_and_its_history_is_whole() {
+        PatientId patient = patient();
+        audit.apply(registered(patient));
+        JdbcTemplate jdbc = audit.region().jdbc();
+        jdbc.execute("alter table %s.audit_event drop column row_ref".formatted(audit.schema()));
+
+        audit.registerAgain();
+        EncounterId encounter = new EncounterId(UUID.randomUUID());
+        audit.apply(started(encounter, patient));
+
+        assertThat(audit.rows("select row_ref is null as old from {s}.audit_event order by position"))
+                .containsExactly(Map.of("old", true), Map.of("old", false));
+        assertThat(types(AuditQueries.ofPatient(audit.read(), patient.value(), 0, 100)))
+                .containsExactly("PatientRegistered", "EncounterStarted");
     }
 
     @Test

@@ -89,7 +89,9 @@ public final class ProjectionHarness extends ReadModelSql implements AutoCloseab
     private static final TenantSchemas SCHEMAS = new TenantSchemas(TestDatabase.REGIONS);
 
     private final Tenant tenant;
+    private final ActiveTenants tenants;
     private final Regions.Region region;
+    private final ReadModel model;
     private final String readModel;
     private final Generations generations;
     private final TenantEventStores stores;
@@ -102,10 +104,11 @@ public final class ProjectionHarness extends ReadModelSql implements AutoCloseab
 
     private ProjectionHarness(ReadModel readModel, Function<ProjectionSupport, ? extends Projection<?>> projection) {
         Regions regions = TestDatabase.REGIONS;
-        ActiveTenants tenants = new ActiveTenants();
+        this.tenants = new ActiveTenants();
         String id = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         this.tenant = new Tenant(id, "Hospital " + id, ClinicalProperties.DEFAULT_REGION, FIRST_TIME);
         this.region = regions.region(tenant.region());
+        this.model = readModel;
         this.readModel = readModel.name();
         this.stores = new TenantEventStores(tenants, regions, ClinicalSerializer.create(),
                 new EventUpcasterChain(new PatientRegisteredUpcaster()));
@@ -132,12 +135,26 @@ public final class ProjectionHarness extends ReadModelSql implements AutoCloseab
         return generations.liveSchema(tenant, readModel);
     }
 
+    /** The schema of the tenant's event store. */
+    public String tenantSchema() {
+        return tenant.schema();
+    }
+
     /**
      * A read of the live generation as the query side's {@code ReadModels} makes one: the region's query pool
      * and the live schema, named in SQL after the projection.
      */
     public Read read() {
         return new Read(tenant, region.queryJdbc(), Map.of(readModel, schema()));
+    }
+
+    /**
+     * Registers the tenant's read model again, as the platform's next start does: its generations stay, and are
+     * brought up to the code's DDL ({@link ReadModel#upgrade}).
+     */
+    public void registerAgain() {
+        new Generations(List.of(model), tenants, TestDatabase.REGIONS)
+                .registerAndStartTenant(TenantDescriptor.tenantWithId(tenant.id()));
     }
 
     /** The region the tenant lives in. */
