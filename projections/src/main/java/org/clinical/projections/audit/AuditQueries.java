@@ -76,7 +76,7 @@ public final class AuditQueries {
             from (select a.position, a.row_ref from {audit}.audit_event a
                   where a.patient_id = any (array(select patient_id from patients)) and a.position > ?
                   order by a.position %2$s) a
-            """ + EVENT_AT + META + """
+            """ + EVENT_AT + """
             order by a.position
             """;
     /** Events per statement of a stream of the tenant's events: each statement short, whatever the stream's size. */
@@ -171,7 +171,8 @@ public final class AuditQueries {
     private static Query events(Read read, Filter filter, long after) {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder(COLUMNS).append("from ").append(read.tenant().schema())
-                .append(".domain_event_entry e\n").append(META).append("where e.global_index > ?");
+                .append(".domain_event_entry e\n").append(filter.actor() == null ? "" : META)
+                .append("where e.global_index > ?");
         args.add(after);
         if (filter.from() != null) {
             sql.append(" and e.time_stamp >= ?");

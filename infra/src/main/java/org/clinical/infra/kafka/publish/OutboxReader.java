@@ -56,8 +56,8 @@ final class OutboxReader {
         List<StoredEvent> events = jdbc.query("select * from ((" + StoredEvent.COLUMNS
                         + "from unnest(?::bigint[]) g (position)\ncross join lateral (select * from " + tenant.schema()
                         + ".domain_event_entry x where x.global_index = g.position offset 0) e\n"
-                        + StoredEvent.META + ")\nunion all\n(" + StoredEvent.COLUMNS
-                        + "from " + table + StoredEvent.META + "where e.global_index > ? order by e.global_index"
+                        + ")\nunion all\n(" + StoredEvent.COLUMNS
+                        + "from " + table + "where e.global_index > ? order by e.global_index"
                         + " limit ?)) x order by 1 limit ?", StoredEvent::row,
                 gaps, index, limit, limit);
         GapAwareTrackingToken next = from;
