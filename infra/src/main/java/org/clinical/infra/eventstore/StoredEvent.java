@@ -3,7 +3,6 @@ package org.clinical.infra.eventstore;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -37,8 +36,8 @@ public record StoredEvent(long position, String eventId, String type, String rev
             cross join lateral (select convert_from(e.meta_data, 'UTF8')::jsonb as meta) m
             """;
 
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build()).build();
+    /** Jackson's default read limits (nesting, lengths): the metadata is the platform's own, a few fields deep. */
+    private static final JsonFactory JSON = new JsonFactory();
     private static final ObjectMapper TREES = new ObjectMapper(JSON);
 
     /** One row of a query selecting {@link #COLUMNS}. */

@@ -199,8 +199,8 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
 
     /**
      * Brings a generation made from an older DDL up to what the code writes and reads ({@link ReadModel#upgrade}):
-     * the statements are idempotent, so every start (of every instance) runs them; instances starting together
-     * queue on the tables' locks for a moment.
+     * the statements are idempotent and take no lock when there is nothing to change, so every start of every
+     * instance runs them.
      */
     private void upgrade(Tenant tenant, ReadModel model, int generation) {
         String schema = ReadModelSchemas.generation(tenant, model.name(), generation);

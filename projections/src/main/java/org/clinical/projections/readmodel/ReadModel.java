@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * @param ddl     classpath resource of the tables' DDL
  * @param views   classpath resource of the analysts' views, {@code null} when there are none
  * @param upgrade classpath resource of idempotent statements (unqualified names) that let the code write and read
- *                a generation made from an older DDL, {@code null} when there are none
+ *                a generation made from an older DDL, and take no lock when there is nothing to change (they run
+ *                at every start); {@code null} when there are none
  */
 public record ReadModel(String name, String ddl, String views, String upgrade) {
 

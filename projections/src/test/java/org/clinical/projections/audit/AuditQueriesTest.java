@@ -33,6 +33,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +43,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.clinical.projections.support.ReadModelSql.json;
 
 /**
@@ -324,6 +328,20 @@ class AuditQueriesTest {
                 .containsExactly(Map.of("old", true), Map.of("old", false));
         assertThat(types(AuditQueries.ofPatient(audit.read(), patient.value(), 0, 100)))
                 .containsExactly("PatientRegistered", "EncounterStarted");
+    }
+
+    /** Every start runs the upgrade: with nothing to change it takes no lock, so a long read does not hold it up. */
+    @Test
+    void the_upgrade_of_an_up_to_date_generation_waits_for_no_reader() throws Exception {
+        try (Connection reader = audit.region().jdbc().getDataSource().getConnection()) {
+            reader.setAutoCommit(false);
+            try (Statement statement = reader.createStatement()) {
+                statement.execute("lock table %s.audit_event in access share mode".formatted(audit.schema()));
+                assertTimeoutPreemptively(Duration.ofSeconds(10), audit::registerAgain);
+            } finally {
+                reader.rollback();
+            }
+        }
     }
 
     @Test
