@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -42,6 +43,7 @@ import java.util.function.Consumer;
 public class AuditController {
 
     static final String NDJSON = "application/x-ndjson";
+    private static final int NDJSON_BUFFER = 64 * 1024;
 
     private final ReadModels readModels;
     private final ObjectMapper json;
@@ -135,8 +137,16 @@ public class AuditController {
         return ndjson(out -> AuditQueries.streamOfPatient(read, patientId, after, line(out)));
     }
 
+    /**
+     * The lines go out in pieces of {@link #NDJSON_BUFFER} bytes: the container's own buffer (8 KiB) sent a chunk,
+     * and made a write to the socket, every eight or nine events.
+     */
     private static ResponseEntity<StreamingResponseBody> ndjson(StreamingResponseBody body) {
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType(NDJSON)).body(body);
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType(NDJSON)).body(out -> {
+            BufferedOutputStream buffered = new BufferedOutputStream(out, NDJSON_BUFFER);
+            body.writeTo(buffered);
+            buffered.flush();
+        });
     }
 
     /** Writes each event as one line of JSON, as it comes from the database. */
