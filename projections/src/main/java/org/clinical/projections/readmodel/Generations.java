@@ -14,13 +14,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Which generation of each read model a tenant's reads use. Every generation is a schema of its own, made
@@ -73,11 +72,9 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
     /** The rows of {@code projection_generation}, by name. */
     public List<Row> rows(Tenant tenant) {
         return jdbc(tenant).query("select name, live, building, building_since from " + tenant.schema()
-                + ".projection_generation order by name", (rs, i) -> row(rs));
-    }
-
-    private static Row row(ResultSet rs) throws SQLException {
-        return new Row(rs.getString(1), rs.getInt(2), rs.getObject(3, Integer.class), Rows.instant(rs, 4));
+                        + ".projection_generation order by name",
+                (rs, i) -> new Row(rs.getString(1), rs.getInt(2), rs.getObject(3, Integer.class),
+                        Rows.instant(rs, 4)));
     }
 
     /**
@@ -151,10 +148,9 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
         Map<String, Integer> generations = new ConcurrentHashMap<>();
         transaction(tenant).executeWithoutResult(tx -> {
             AnalystRole.ensure(jdbc(tenant), tenant);
+            Map<String, Row> rows = rows(tenant).stream().collect(Collectors.toMap(Row::name, row -> row));
             for (ReadModel model : readModels) {
-                Row row = jdbc(tenant).query("select name, live, building, building_since from " + tenant.schema()
-                        + ".projection_generation where name = ?", (rs, n) -> row(rs), model.name()).stream()
-                        .findFirst().orElse(null);
+                Row row = rows.get(model.name());
                 int generation;
                 if (row == null) {
                     generation = 1;
@@ -192,8 +188,13 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
         JdbcTemplate jdbc = jdbc(tenant);
         jdbc.execute("drop schema if exists " + schema + " cascade");
         jdbc.execute("create schema " + schema);
+        runIn(jdbc, schema, model.ddl());
+    }
+
+    /** Runs a resource's statements with their unqualified names in {@code schema}. */
+    private static void runIn(JdbcTemplate jdbc, String schema, String resource) {
         jdbc.execute("set local search_path to " + schema + ", public");
-        jdbc.execute(resource(model.ddl()));
+        jdbc.execute(resource(resource));
         jdbc.execute("set local search_path to default");
     }
 
@@ -209,9 +210,7 @@ public class Generations implements MultiTenantAwareComponent, Ordered {
                 "select exists (select 1 from pg_namespace where nspname = ?)", Boolean.class, schema))) {
             return;
         }
-        jdbc.execute("set local search_path to " + schema + ", public");
-        jdbc.execute(resource(model.upgrade()));
-        jdbc.execute("set local search_path to default");
+        runIn(jdbc, schema, model.upgrade());
     }
 
     private void createViews(Tenant tenant, ReadModel model, String readModelSchema) {
