@@ -43,5 +43,7 @@ class ApiDescriptionTest extends PlatformTest {
         }
         assertThat(description.body().at("/components/securitySchemes/bearer-jwt/scheme").asText())
                 .isEqualTo("bearer");
+        assertThat(description.body().at("/components/schemas/EventView/properties/payload/type").asText())
+                .as("an event's payload is its JSON object, not a string").isEqualTo("object");
     }
 }

@@ -128,8 +128,8 @@ class AuditQueriesTest {
         assertThat(event.eventId()).isEqualTo(audit.value(
                 "select event_identifier from " + audit.read().tenant().schema()
                         + ".domain_event_entry where global_index = ?", String.class, position));
-        assertThat(json(event.payload()).get("mrn").asText()).isEqualTo("MRN-" + patient);
-        assertThat(json(event.payload()).get("patientId").asText()).isEqualTo(patient.toString());
+        assertThat(json(event.payload().getValue()).get("mrn").asText()).isEqualTo("MRN-" + patient);
+        assertThat(json(event.payload().getValue()).get("patientId").asText()).isEqualTo(patient.toString());
     }
 
     @Test
