@@ -1,6 +1,7 @@
 package org.clinical.projections.audit;
 
 import org.clinical.infra.eventstore.StoredEvent;
+import org.clinical.infra.region.ReadAhead;
 import org.clinical.infra.region.ReadTransaction;
 import org.clinical.projections.readmodel.Read;
 
@@ -81,6 +82,8 @@ public final class AuditQueries {
             """;
     /** Events per statement of a stream of the tenant's events: each statement short, whatever the stream's size. */
     static final int CHUNK = 5_000;
+    /** The name of a stream's reader thread ({@link ReadAhead}). */
+    private static final String READER = "audit-stream-reader";
 
     private AuditQueries() {
     }
@@ -118,14 +121,15 @@ public final class AuditQueries {
      * Every event {@link #events} keeps after {@code after}, handed to {@code sink} one at a time: read by position
      * in statements of {@link #CHUNK} events (each walks the primary key from where the last stopped), all in one
      * read-only repeatable-read transaction, so the stream is one snapshot of the store however long it takes, and
-     * no statement comes near the query timeout.
+     * no statement comes near the query timeout. The rows are read on a reader thread a few batches ahead of the
+     * sink ({@link ReadAhead}).
      */
     public static void streamEvents(Read read, Filter filter, long after, Consumer<StoredEvent> sink) {
         streamEvents(read, filter, after, sink, CHUNK);
     }
 
     static void streamEvents(Read read, Filter filter, long after, Consumer<StoredEvent> sink, int chunk) {
-        ReadTransaction.run(read.jdbc(), ReadTransaction.Mode.SNAPSHOT, con -> {
+        ReadAhead.run(READER, rows -> ReadTransaction.run(read.jdbc(), ReadTransaction.Mode.SNAPSHOT, con -> {
             long position = after;
             int handed;
             do {
@@ -134,14 +138,14 @@ public final class AuditQueries {
                      ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
                         StoredEvent event = StoredEvent.row(rs, 0);
-                        sink.accept(event);
+                        rows.accept(event);
                         position = event.position();
                         handed++;
                     }
                 }
             } while (handed == chunk);
             return null;
-        });
+        }), sink);
     }
 
     /**
@@ -205,20 +209,22 @@ public final class AuditQueries {
      * Runs the query in a read-only transaction of its own, the only way PostgreSQL sends rows by the fetch size
      * instead of all at once; each round trip stays under the query pool's statement timeout. Without PostgreSQL's
      * JIT: a long history's estimate crosses its cost threshold, and compiling takes tens of milliseconds for a
-     * walk of primary keys that compiled expressions do not speed up.
+     * walk of primary keys that compiled expressions do not speed up. The rows are read on a reader thread a few
+     * batches ahead of the sink ({@link ReadAhead}), so the next fetch runs while the last is being written.
      */
     private static void stream(Read read, Query query, Consumer<StoredEvent> sink) {
-        ReadTransaction.run(read.jdbc(), ReadTransaction.Mode.STATEMENT, List.of("jit = off"), con -> {
-            try (PreparedStatement statement = prepare(con, read, query)) {
-                statement.setFetchSize(FETCH_SIZE);
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(StoredEvent.row(rs, 0));
+        ReadAhead.run(READER, rows -> ReadTransaction.run(read.jdbc(), ReadTransaction.Mode.STATEMENT,
+                List.of("jit = off"), con -> {
+                    try (PreparedStatement statement = prepare(con, read, query)) {
+                        statement.setFetchSize(FETCH_SIZE);
+                        try (ResultSet rs = statement.executeQuery()) {
+                            while (rs.next()) {
+                                rows.accept(StoredEvent.row(rs, 0));
+                            }
+                        }
                     }
-                }
-            }
-            return null;
-        });
+                    return null;
+                }), sink);
     }
 
     /** The query prepared with its arguments, under the query pool's statement timeout. */

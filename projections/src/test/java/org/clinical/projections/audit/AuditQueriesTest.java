@@ -43,6 +43,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.clinical.projections.support.ReadModelSql.json;
 
@@ -243,6 +244,32 @@ class AuditQueriesTest {
         List<StoredEvent> rest = new ArrayList<>();
         AuditQueries.streamOfPatient(audit.read(), patient.value(), history.get(3).position(), rest::add);
         assertThat(rest).isEqualTo(history.subList(4, 6));
+    }
+
+    @Test
+    void a_stream_whose_sink_fails_midway_has_ended_its_read_and_transaction_when_the_failure_reaches_the_caller() {
+        List<Object> registrations = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            registrations.add(registered(patient()));
+        }
+        audit.apply(registrations.toArray());
+        IllegalStateException gone = new IllegalStateException("the client went away");
+        List<StoredEvent> handed = new ArrayList<>();
+
+        assertThatThrownBy(() -> AuditQueries.streamEvents(audit.read(), ALL, 0, event -> {
+            handed.add(event);
+            if (handed.size() == 10) {
+                throw gone;
+            }
+        })).isSameAs(gone);
+
+        assertThat(handed).hasSize(10);
+        assertThat(audit.value("select count(*) from pg_stat_activity where datname = current_database()"
+                + " and state like 'idle in transaction%'", Long.class))
+                .as("sessions still inside the stream's transaction").isZero();
+        List<StoredEvent> all = new ArrayList<>();
+        AuditQueries.streamEvents(audit.read(), ALL, 0, all::add);
+        assertThat(all).hasSize(3_000).startsWith(handed.toArray(StoredEvent[]::new));
     }
 
     @Test
