@@ -10,8 +10,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 public record EventView(long position, String eventId, String type, String revision, String aggregateType,
                         String aggregateId, long sequence, String recordedAt, String actor,
                         String correlationId, String causationId,
-                        @Schema(type = "object", types = "object", description = "The event's JSON object as stored (its fields are"
-                                + " the event type's, see docs/events.md)") RawJson payload) {
+                        @Schema(type = "object", types = "object", description = "The event's JSON object as"
+                                + " stored (its fields are the event type's, see docs/events.md)") RawJson payload) {
 
     public static EventView of(StoredEvent e) {
         return new EventView(e.position(), e.eventId(), e.type(), e.revision(), e.aggregateType(),

@@ -45,7 +45,8 @@ public record StoredEvent(long position, String eventId, String type, String rev
     public static StoredEvent row(ResultSet rs, int rowNumber) throws SQLException {
         String[] meta = metadata(rs.getBytes(9));
         return new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getLong(7), rs.getString(8), meta[0], meta[1], meta[2], RawJson.of(rs.getBytes(10)));
+                rs.getString(6), rs.getLong(7), rs.getString(8), meta[0], meta[1], meta[2],
+                RawJson.of(rs.getBytes(10)));
     }
 
     /**
