@@ -37,10 +37,6 @@ public final class RawJson extends JsonSerializable.Base implements Serializable
         return utf8 == null ? null : new RawJson(utf8);
     }
 
-    public static RawJson of(String json) {
-        return json == null ? null : new RawJson(json.getBytes(StandardCharsets.UTF_8));
-    }
-
     @Override
     public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
         gen.writeRawValue(this);

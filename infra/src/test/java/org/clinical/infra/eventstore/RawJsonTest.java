@@ -55,6 +55,7 @@ class RawJsonTest {
             assertThat(each.get("payload")).isEqualTo(expected);
         }
         assertThat(raw.getValue()).isEqualTo(stored);
-        assertThat(raw).isEqualTo(RawJson.of(stored)).hasSameHashCodeAs(RawJson.of(stored));
+        RawJson sameBytes = RawJson.of(stored.getBytes(StandardCharsets.UTF_8));
+        assertThat(raw).isEqualTo(sameBytes).hasSameHashCodeAs(sameBytes);
     }
 }
