@@ -82,6 +82,8 @@ public final class AuditQueries {
             """;
     /** Events per statement of a stream of the tenant's events: each statement short, whatever the stream's size. */
     static final int CHUNK = 5_000;
+    /** The settings of a patient history's stream ({@link #stream}). */
+    private static final List<String> STREAM_SETTINGS = List.of("jit = off", "max_parallel_workers_per_gather = 0");
     /** The name of a stream's reader thread ({@link ReadAhead}). */
     private static final String READER = "audit-stream-reader";
 
@@ -209,12 +211,15 @@ public final class AuditQueries {
      * Runs the query in a read-only transaction of its own, the only way PostgreSQL sends rows by the fetch size
      * instead of all at once; each round trip stays under the query pool's statement timeout. Without PostgreSQL's
      * JIT: a long history's estimate crosses its cost threshold, and compiling takes tens of milliseconds for a
-     * walk of primary keys that compiled expressions do not speed up. The rows are read on a reader thread a few
-     * batches ahead of the sink ({@link ReadAhead}), so the next fetch runs while the last is being written.
+     * walk of primary keys that compiled expressions do not speed up. Without a parallel worker: for a long history
+     * the planner reads the positions with one and merges its sorted half with the leader's (a Gather Merge): 69 to
+     * 78 ms in psql for 10,102 events, 58 to 62 ms without; the positions are a few index pages, which one process
+     * reads in well under a millisecond. The rows are read on a reader thread a few batches ahead of the sink
+     * ({@link ReadAhead}), so the next fetch runs while the last is being written.
      */
     private static void stream(Read read, Query query, Consumer<StoredEvent> sink) {
         ReadAhead.run(READER, rows -> ReadTransaction.run(read.jdbc(), ReadTransaction.Mode.STATEMENT,
-                List.of("jit = off"), con -> {
+                STREAM_SETTINGS, con -> {
                     try (PreparedStatement statement = prepare(con, read, query)) {
                         statement.setFetchSize(FETCH_SIZE);
                         try (ResultSet rs = statement.executeQuery()) {
