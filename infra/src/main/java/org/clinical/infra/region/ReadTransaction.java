@@ -5,6 +5,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.sql.Statement;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A read that needs a transaction of its own on one pooled connection, rolled back at the end whatever happens:
@@ -23,6 +24,9 @@ public final class ReadTransaction {
         SNAPSHOT
     }
 
+    /** What {@code pg_export_snapshot()} answers: hexadecimal numbers and dashes. */
+    private static final Pattern SNAPSHOT_ID = Pattern.compile("[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+");
+
     private ReadTransaction() {
     }
 
@@ -35,6 +39,23 @@ public final class ReadTransaction {
      * {@code SET LOCAL} (for example {@code jit = off}).
      */
     public static <T> T run(JdbcTemplate jdbc, Mode mode, List<String> settings, ConnectionCallback<T> read) {
+        return run(jdbc, mode, null, settings, read);
+    }
+
+    /**
+     * A {@link Mode#SNAPSHOT} read that sees the snapshot another open transaction exported
+     * ({@code pg_export_snapshot()}), so that several connections read one state of the store.
+     */
+    public static <T> T inSnapshot(JdbcTemplate jdbc, String snapshot, List<String> settings,
+                                   ConnectionCallback<T> read) {
+        if (!SNAPSHOT_ID.matcher(snapshot).matches()) {
+            throw new IllegalArgumentException("not a snapshot id: " + snapshot);
+        }
+        return run(jdbc, Mode.SNAPSHOT, snapshot, settings, read);
+    }
+
+    private static <T> T run(JdbcTemplate jdbc, Mode mode, String snapshot, List<String> settings,
+                             ConnectionCallback<T> read) {
         return jdbc.execute((ConnectionCallback<T>) con -> {
             boolean autoCommit = con.getAutoCommit();
             con.setAutoCommit(false);
@@ -42,6 +63,9 @@ public final class ReadTransaction {
                 try (Statement setUp = con.createStatement()) {
                     if (mode == Mode.SNAPSHOT) {
                         setUp.execute("set transaction isolation level repeatable read, read only");
+                    }
+                    if (snapshot != null) {
+                        setUp.execute("set transaction snapshot '" + snapshot + "'");
                     }
                     for (String setting : settings) {
                         setUp.execute("set local " + setting);

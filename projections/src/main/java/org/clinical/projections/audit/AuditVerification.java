@@ -1,5 +1,6 @@
 package org.clinical.projections.audit;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.clinical.infra.region.ReadTransaction;
 import org.clinical.infra.tenant.Tenant;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -15,24 +16,36 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Verifies a tenant's event store against its chains and checkpoints (docs/operations.md "Audit: tamper
- * evidence"), in one read-only repeatable-read transaction, so the events and the checkpoints are one snapshot:
+ * evidence"), in one read-only repeatable-read snapshot, so the events and the checkpoints are one state:
  * <ul>
- *     <li>every event, in position order: PostgreSQL recomputes its chain hash from its stored bytes and the stored
- *     chain hash of the previous event of its aggregate (found through the unique index), so the payloads never
- *     leave the database; a mismatch is {@link Kind#ALTERED}, a missing previous event {@link Kind#DELETED};</li>
- *     <li>every checkpoint, as the events stream past: the digest is recomputed here from (position, chain_hash) of
- *     its members, fewer members than sealed is {@link Kind#DELETED}, more {@link Kind#INSERTED}, the same number
- *     with another digest {@link Kind#ALTERED}; a missing or out-of-order checkpoint or a wrong signature is
- *     {@link Kind#CHECKPOINT}.</li>
+ *     <li>every event's chain link, range by range of the table's heap blocks ({@link #CHECK_BLOCKS} per statement),
+ *     by up to {@link #CHECKERS} connections besides the walk's own, which import the walk's snapshot
+ *     ({@code pg_export_snapshot}), and by the walk's connection for the ranges left after its walk: PostgreSQL
+ *     recomputes each event's chain hash from its stored bytes and the stored chain hash of
+ *     the previous event of its aggregate (found through the unique index), so the payloads never leave the
+ *     database, and answers only the events that fail: a mismatch is {@link Kind#ALTERED}, a missing previous event
+ *     {@link Kind#DELETED};</li>
+ *     <li>every checkpoint, as the events stream past in position order on the walk's connection: the digest is
+ *     recomputed here from (position, chain_hash) of its members, fewer members than sealed is {@link Kind#DELETED},
+ *     more {@link Kind#INSERTED}, the same number with another digest {@link Kind#ALTERED}; a missing or
+ *     out-of-order checkpoint or a wrong signature is {@link Kind#CHECKPOINT}.</li>
  * </ul>
- * Events after the newest checkpoint (sealed within seconds) are covered by their aggregate's chain only.
+ * The hashing, most of the work, thus runs on several PostgreSQL backends at once when the pool has connections to
+ * spare, while every statement stays short (under the query pool's timeout, whatever the store's size). Events after the newest checkpoint (sealed
+ * within seconds) are covered by their aggregate's chain only.
  */
 public final class AuditVerification {
 
@@ -59,7 +72,7 @@ public final class AuditVerification {
      * @param valid               no break found
      * @param checkedEvents       the events read (every event of the store at the snapshot)
      * @param firstBrokenPosition the lowest position of a break, null when valid
-     * @param breaks              the first {@link #MAX_LISTED_BREAKS} breaks in the order found
+     * @param breaks              the {@link #MAX_LISTED_BREAKS} breaks of the lowest positions, in position order
      * @param breakCount          every break found
      * @param highestPosition     the highest stored position at the snapshot (0 for an empty store)
      * @param sealedEvents        events covered by a checkpoint
@@ -77,7 +90,14 @@ public final class AuditVerification {
     }
 
     static final int MAX_LISTED_BREAKS = 100;
-    /** For the verification's transaction: the nested loop of {@code EVENTS} kept (no hash or merge join), no JIT. */
+    /** Connections checking the chain links besides the walk's own: each a PostgreSQL backend hashing. */
+    static final int CHECKERS = 2;
+    /**
+     * Heap blocks per statement of a checker: 32 MiB of the table, about 40,000 events of 800 bytes, a fraction of
+     * a second, far under the query timeout.
+     */
+    static final int CHECK_BLOCKS = 4_096;
+    /** For the verification's transactions: the nested loop of {@code LINKS} kept (no hash or merge join), no JIT. */
     private static final List<String> SETTINGS = List.of("enable_hashjoin = off", "enable_mergejoin = off",
             "jit = off");
 
@@ -87,25 +107,31 @@ public final class AuditVerification {
     private static final int CHECKPOINT_FETCH = 1_000;
     private static final byte[] ZERO = new byte[32];
 
-    /**
-     * PostgreSQL recomputes each chain hash; the previous event of the aggregate comes by the unique index (a
-     * nested loop: a hash join would spill the whole table to disk before the first row), looked up only for an
-     * event after its aggregate's first (the lateral subquery's one-time filter skips the probe otherwise).
-     */
+    /** The walk's events: position and chain hash, in position order (the primary key's). */
     private static final String EVENTS = """
-            select e.global_index, e.chain_hash, e.sequence_number,
-                   e.sequence_number = 0 or p.present is not null,
-                   coalesce(e.chain_hash = sha256(coalesce(p.chain_hash, '\\x%s'::bytea)
-                       || %s.event_chain_bytes(e.global_index, e.event_identifier, e.aggregate_identifier,
-                                               e.sequence_number, e.type, e.time_stamp, e.payload_type,
-                                               e.payload_revision, e.payload, e.meta_data)), false)
+            select e.global_index, e.chain_hash from %s.domain_event_entry e order by e.global_index""";
+
+    /**
+     * The events of a range of heap blocks ({@code ctid}, a TID range scan) whose chain link fails: PostgreSQL
+     * recomputes each chain hash; the previous event of the aggregate comes by the unique index (a nested loop: a
+     * hash join would spill the whole table to disk), looked up only for an event after its aggregate's first (the
+     * lateral subquery's one-time filter skips the probe otherwise). Answers position, sequence, and whether the
+     * previous event is there.
+     */
+    private static final String LINKS = """
+            select e.global_index, e.sequence_number, e.sequence_number = 0 or p.present is not null
             from %s.domain_event_entry e
             left join lateral (
                 select true as present, p.chain_hash from %s.domain_event_entry p
                 where e.sequence_number > 0 and p.aggregate_identifier = e.aggregate_identifier
                   and p.sequence_number = e.sequence_number - 1
                 offset 0) p on true
-            order by e.global_index""";
+            where e.ctid >= ?::tid and e.ctid < ?::tid
+              and (not (e.sequence_number = 0 or p.present is not null)
+                   or not coalesce(e.chain_hash = sha256(coalesce(p.chain_hash, '\\x%s'::bytea)
+                       || %s.event_chain_bytes(e.global_index, e.event_identifier, e.aggregate_identifier,
+                                               e.sequence_number, e.type, e.time_stamp, e.payload_type,
+                                               e.payload_revision, e.payload, e.meta_data)), false))""";
 
     private AuditVerification() {
     }
@@ -115,21 +141,46 @@ public final class AuditVerification {
      * running (on any instance): one at a time per tenant, as it reads the whole store.
      */
     public static Optional<Report> verify(Tenant tenant, JdbcTemplate jdbc, CheckpointSigner signer) {
-        return Optional.ofNullable(ReadTransaction.run(jdbc, ReadTransaction.Mode.SNAPSHOT, SETTINGS,
-                con -> verify(tenant, con, signer)));
+        return verify(tenant, jdbc, signer, CHECK_BLOCKS);
     }
 
-    private static Report verify(Tenant tenant, Connection con, CheckpointSigner signer) throws SQLException {
+    static Optional<Report> verify(Tenant tenant, JdbcTemplate jdbc, CheckpointSigner signer, int checkBlocks) {
+        return Optional.ofNullable(ReadTransaction.run(jdbc, ReadTransaction.Mode.SNAPSHOT, List.of("jit = off"),
+                con -> verify(tenant, jdbc, con, signer, checkBlocks)));
+    }
+
+    private static Report verify(Tenant tenant, JdbcTemplate jdbc, Connection con, CheckpointSigner signer,
+                                 int checkBlocks) throws SQLException {
         String s = tenant.schema();
         Instant verifiedAt = Instant.now();
+        String snapshot;
+        long blocks;
         try (Statement st = con.createStatement();
-             ResultSet rs = st.executeQuery("select pg_try_advisory_xact_lock(" + LOCK_CLASS
-                     + ", hashtext('" + s + "'))")) {
+             ResultSet rs = st.executeQuery("select pg_try_advisory_xact_lock(" + LOCK_CLASS + ", hashtext('" + s
+                     + "')), pg_export_snapshot(), pg_relation_size('" + s + ".domain_event_entry')"
+                     + " / current_setting('block_size')::bigint")) {
             rs.next();
             if (!rs.getBoolean(1)) {
                 return null;
             }
+            snapshot = rs.getString(2);
+            blocks = rs.getLong(3);
         }
+        // every event of the snapshot was inserted before it, so it lies in the blocks the table had then
+        String sql = LINKS.formatted(s, s, hex(ZERO), s);
+        Checkers checkers = Checkers.start(jdbc, snapshot, sql, blocks, checkBlocks);
+        try {
+            Report walked = walk(tenant, con, signer, verifiedAt);
+            Found links = checkers.check(con);
+            return checkers.join(links).into(walked);
+        } finally {
+            checkers.stop();
+        }
+    }
+
+    private static Report walk(Tenant tenant, Connection con, CheckpointSigner signer, Instant verifiedAt)
+            throws SQLException {
+        String s = tenant.schema();
         Map<Long, Long> late = new HashMap<>();
         try (Statement st = con.createStatement();
              ResultSet rs = st.executeQuery("select position, checkpoint_id from " + s + ".audit_checkpoint_late")) {
@@ -142,7 +193,7 @@ public final class AuditVerification {
                 + " sealed_at from " + s + ".audit_checkpoint order by checkpoint_id");
              PreparedStatement holes = con.prepareStatement("select position, since >= ? from " + s
                      + ".audit_checkpoint_hole order by position");
-             PreparedStatement events = con.prepareStatement(EVENTS.formatted(hex(ZERO), s, s, s))) {
+             PreparedStatement events = con.prepareStatement(EVENTS.formatted(s))) {
             checkpoints.setFetchSize(CHECKPOINT_FETCH);
             holes.setFetchSize(CHECKPOINT_FETCH);
             holes.setObject(1, OffsetDateTime.ofInstant(verifiedAt.minus(AuditSealer.HOLE_RETENTION),
@@ -152,11 +203,179 @@ public final class AuditVerification {
                  ResultSet rows = events.executeQuery()) {
                 Walk walk = new Walk(tenant.id(), signer, late, cps, hs, verifiedAt);
                 while (rows.next()) {
-                    walk.event(rows.getLong(1), rows.getBytes(2), rows.getLong(3), rows.getBoolean(4),
-                            rows.getBoolean(5));
+                    walk.event(rows.getLong(1), rows.getBytes(2));
                 }
                 return walk.finish();
             }
+        }
+    }
+
+    /**
+     * The chain links of the store, checked range by range of heap blocks: each range is taken once, by whichever
+     * connection asks first. Up to {@link #CHECKERS} connections of their own, started only as far as the pool has
+     * idle ones, import the walk's snapshot and take ranges while the walk runs; the walk's connection takes what is
+     * left when its walk is done, so a pool with no connection to spare still verifies everything, on one backend.
+     * Each keeps the count of its breaks and the {@link #MAX_LISTED_BREAKS} of the lowest positions. A checker that
+     * fails before it took a range is left out (its ranges are taken by the others); one that fails after fails the
+     * verification. The verification waits for every checker that took a range; a failure of the walk stops them at
+     * their next range.
+     */
+    private static final class Checkers {
+
+        private final String snapshot;
+        private final String sql;
+        private final long ranges;
+        private final int checkBlocks;
+        private final AtomicLong next = new AtomicLong();
+        private final AtomicBoolean stopped = new AtomicBoolean();
+        private final List<Checker> running = new ArrayList<>();
+
+        private record Checker(CompletableFuture<Found> result, AtomicBoolean working) {
+        }
+
+        private Checkers(String snapshot, String sql, long ranges, int checkBlocks) {
+            this.snapshot = snapshot;
+            this.sql = sql;
+            this.ranges = ranges;
+            this.checkBlocks = checkBlocks;
+        }
+
+        static Checkers start(JdbcTemplate jdbc, String snapshot, String sql, long blocks, int checkBlocks) {
+            Checkers checkers = new Checkers(snapshot, sql, (blocks + checkBlocks - 1) / checkBlocks, checkBlocks);
+            long spare = jdbc.getDataSource() instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null
+                    ? pool.getHikariPoolMXBean().getIdleConnections() : CHECKERS;
+            for (int i = 0; i < Math.min(Math.min(CHECKERS, spare), checkers.ranges - 1); i++) {
+                Checker checker = new Checker(new CompletableFuture<>(), new AtomicBoolean());
+                Thread.ofPlatform().name("audit-verify-checker-" + i).start(() -> {
+                    try {
+                        checker.result().complete(ReadTransaction.inSnapshot(jdbc, snapshot, SETTINGS,
+                                con -> checkers.take(con, checker.working())));
+                    } catch (Throwable e) {
+                        checker.result().completeExceptionally(e);
+                    }
+                });
+                checkers.running.add(checker);
+            }
+            return checkers;
+        }
+
+        /** The ranges left when the walk is done, on the walk's own connection. */
+        Found check(Connection con) throws SQLException {
+            try (Statement setUp = con.createStatement()) {
+                for (String setting : SETTINGS) {
+                    setUp.execute("set local " + setting);
+                }
+            }
+            return take(con, new AtomicBoolean());
+        }
+
+        /** Takes ranges until none is left; {@code working} is set before the first is taken. */
+        private Found take(Connection con, AtomicBoolean working) throws SQLException {
+            Found found = new Found();
+            working.set(true);
+            try (PreparedStatement links = con.prepareStatement(sql)) {
+                for (long range = next.getAndIncrement(); range < ranges && !stopped.get();
+                     range = next.getAndIncrement()) {
+                    links.setString(1, "(" + range * checkBlocks + ",0)");
+                    links.setString(2, "(" + (range + 1) * checkBlocks + ",0)");
+                    try (ResultSet rs = links.executeQuery()) {
+                        while (rs.next()) {
+                            long sequence = rs.getLong(2);
+                            found.add(rs.getBoolean(3)
+                                    ? new Break(rs.getLong(1), Kind.ALTERED, null,
+                                    "its stored bytes or chain hash do not match its aggregate's chain")
+                                    : new Break(rs.getLong(1), Kind.DELETED, null, "the event before it in its"
+                                    + " aggregate's chain (sequence " + (sequence - 1) + ") is missing"));
+                        }
+                    }
+                }
+            }
+            return found;
+        }
+
+        /**
+         * The walk's connection's findings with those of every checker that took a range, once they have ended;
+         * a checker that never started working took none, as every range is taken by now.
+         */
+        Found join(Found own) throws SQLException {
+            Found all = new Found();
+            all.addAll(own);
+            for (Checker checker : running) {
+                if (!checker.working().get()) {
+                    continue;
+                }
+                try {
+                    all.addAll(checker.result().join());
+                } catch (CompletionException e) {
+                    if (e.getCause() instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    throw new SQLException("a chain checker failed", e.getCause());
+                }
+            }
+            return all;
+        }
+
+        /** Stops the checkers at their next range and waits for those working to end. */
+        void stop() {
+            stopped.set(true);
+            for (Checker checker : running) {
+                if (checker.working().get()) {
+                    try {
+                        checker.result().join();
+                    } catch (CompletionException ignored) {
+                        // reported by join(), or the walk's own failure is the one that matters
+                    }
+                }
+            }
+        }
+    }
+
+    /** Breaks found: their count, and the {@link #MAX_LISTED_BREAKS} of the lowest positions. */
+    private static final class Found {
+
+        private final PriorityQueue<Break> lowest = new PriorityQueue<>(
+                Comparator.comparingLong(Break::position).reversed());
+        private long count;
+        private Long first;
+
+        void add(Break found) {
+            count++;
+            first = first == null ? found.position() : Math.min(first, found.position());
+            lowest.add(found);
+            if (lowest.size() > MAX_LISTED_BREAKS) {
+                lowest.poll();
+            }
+        }
+
+        void addAll(Found other) {
+            other.lowest.forEach(this::add);
+            count += other.count - other.lowest.size();
+            if (other.first != null) {
+                first = first == null ? other.first : Math.min(first, other.first);
+            }
+        }
+
+        List<Break> listed() {
+            List<Break> listed = new ArrayList<>(lowest);
+            listed.sort(Comparator.comparingLong(Break::position).thenComparing(Break::kind));
+            return listed;
+        }
+
+        /** The walk's report with these breaks added. */
+        Report into(Report walked) {
+            Found all = new Found();
+            walked.breaks().forEach(all::add);
+            all.count += walked.breakCount() - walked.breaks().size();
+            if (walked.firstBrokenPosition() != null) {
+                all.first = all.first == null ? walked.firstBrokenPosition()
+                        : Math.min(all.first, walked.firstBrokenPosition());
+            }
+            all.addAll(this);
+            return new Report(all.count == 0, walked.checkedEvents(), all.first, all.listed(), all.count,
+                    walked.highestPosition(), walked.sealedEvents(), walked.unsealedEvents(),
+                    walked.pendingLateEvents(), walked.checkpoints(), walked.lastCheckpoint(),
+                    walked.signaturesChecked(), walked.unsignedCheckpoints(), walked.verifiedAt());
         }
     }
 
@@ -176,9 +395,7 @@ public final class AuditVerification {
         private final Instant verifiedAt;
         private final MessageDigest digest = sha256();
         private final Map<Long, List<byte[]>> lateMembers = new HashMap<>();
-        private final List<Break> breaks = new ArrayList<>();
-        private long breakCount;
-        private Long firstBroken;
+        private final Found found = new Found();
         private long checked;
         private long highest;
         private long sealed;
@@ -212,16 +429,9 @@ public final class AuditVerification {
             open();
         }
 
-        void event(long position, byte[] chainHash, long sequence, boolean hasPrevious, boolean intact)
-                throws SQLException {
+        void event(long position, byte[] chainHash) throws SQLException {
             checked++;
             highest = position;
-            if (!hasPrevious) {
-                found(position, Kind.DELETED, null, "the event before it in its aggregate's chain (sequence "
-                        + (sequence - 1) + ") is missing");
-            } else if (!intact) {
-                found(position, Kind.ALTERED, null, "its stored bytes or chain hash do not match its aggregate's chain");
-            }
             Long lateCheckpoint = late.get(position);
             if (lateCheckpoint != null) {
                 lateMembers.computeIfAbsent(lateCheckpoint, k -> new ArrayList<>()).add(member(position, chainHash));
@@ -267,7 +477,7 @@ public final class AuditVerification {
             lateMembers.forEach((checkpoint, rows) -> rows.forEach(row -> found(ByteBuffer.wrap(row).getLong(),
                     Kind.INSERTED, checkpoint, "listed as a late event of checkpoint " + checkpoint
                             + ", which does not follow its position")));
-            return new Report(breakCount == 0, checked, firstBroken, List.copyOf(breaks), breakCount, highest, sealed,
+            return new Report(found.count == 0, checked, found.first, found.listed(), found.count, highest, sealed,
                     unsealed, pending, checkpointCount, last, signer.signs(), unsigned, verifiedAt);
         }
 
@@ -374,11 +584,7 @@ public final class AuditVerification {
         }
 
         private void found(long position, Kind kind, Long checkpointId, String detail) {
-            breakCount++;
-            if (breaks.size() < MAX_LISTED_BREAKS) {
-                breaks.add(new Break(position, kind, checkpointId, detail));
-            }
-            firstBroken = firstBroken == null ? position : Math.min(firstBroken, position);
+            found.add(new Break(position, kind, checkpointId, detail));
         }
     }
 

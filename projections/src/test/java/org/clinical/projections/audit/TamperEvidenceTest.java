@@ -200,6 +200,62 @@ class TamperEvidenceTest {
     }
 
     @Test
+    void an_aggregates_first_event_edited_is_reported_at_its_position_whichever_block_range_holds_it() {
+        PatientId patient = patient();
+        audit.append(registered(patient));
+        for (int i = 0; i < 40; i++) {
+            audit.append(recorded(new ObservationId(UUID.randomUUID()), patient));
+        }
+        seal();
+        long edited = head();
+
+        superuser("update " + events() + " set payload = convert_to(replace(convert_from(payload, 'UTF8'), '80',"
+                + " '18'), 'UTF8') where global_index = " + edited);
+
+        for (int checkBlocks : List.of(1, 2, AuditVerification.CHECK_BLOCKS)) {
+            Report report = AuditVerification.verify(tenant, audit.region().jdbc(), signer, checkBlocks)
+                    .orElseThrow();
+            assertThat(report.breaks()).as("blocks per range: %s", checkBlocks)
+                    .extracting(Break::position, Break::kind)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(edited, Kind.ALTERED));
+            assertThat(report.firstBrokenPosition()).isEqualTo(edited);
+            assertThat(report.checkedEvents()).isEqualTo(count());
+        }
+        assertThat(verify().breaks()).extracting(Break::position).containsExactly(edited);
+        assertThat(jdbc.queryForObject("select pg_relation_size(?) / current_setting('block_size')::bigint",
+                Long.class, events())).as("the store spans several blocks, so several ranges and both checkers")
+                .isGreaterThan(AuditVerification.CHECKERS);
+    }
+
+    @Test
+    void every_break_is_counted_and_the_lowest_listed_in_position_order() {
+        PatientId patient = patient();
+        audit.append(registered(patient));
+        for (int i = 0; i < AuditVerification.MAX_LISTED_BREAKS + 30; i++) {
+            audit.append(recorded(new ObservationId(UUID.randomUUID()), patient));
+        }
+        seal();
+        List<Long> observations = jdbc.queryForList("select global_index from " + events()
+                + " where payload_type like '%ObservationRecorded' order by global_index", Long.class);
+        assertThat(observations).hasSize(AuditVerification.MAX_LISTED_BREAKS + 30);
+
+        superuser("update " + events() + " set payload = convert_to(replace(convert_from(payload, 'UTF8'), '80',"
+                + " '18'), 'UTF8') where payload_type like '%ObservationRecorded'");
+
+        for (int checkBlocks : List.of(1, AuditVerification.CHECK_BLOCKS)) {
+            Report report = AuditVerification.verify(tenant, audit.region().jdbc(), signer, checkBlocks)
+                    .orElseThrow();
+            assertThat(report.valid()).isFalse();
+            assertThat(report.breakCount()).as("blocks per range: %s", checkBlocks)
+                    .isEqualTo(observations.size());
+            assertThat(report.breaks()).extracting(Break::position)
+                    .containsExactlyElementsOf(observations.subList(0, AuditVerification.MAX_LISTED_BREAKS));
+            assertThat(report.breaks()).extracting(Break::kind).containsOnly(Kind.ALTERED);
+            assertThat(report.firstBrokenPosition()).isEqualTo(observations.get(0));
+        }
+    }
+
+    @Test
     void an_event_edited_with_its_chain_hash_recomputed_is_found_by_its_checkpoint() {
         PatientId patient = patient();
         ObservationId observation = new ObservationId(UUID.randomUUID());
@@ -347,8 +403,16 @@ class TamperEvidenceTest {
         return new ArrayList<>(sealer.seal(tenant, audit.region()));
     }
 
+    /**
+     * The verification on the query pool (one connection: the walk's connection checks every chain link itself)
+     * and on the command pool (connections to spare: checkers take the ranges of heap blocks, one block each, while
+     * the walk runs), which must agree.
+     */
     private Report verify() {
-        return AuditVerification.verify(tenant, audit.region().queryJdbc(), signer).orElseThrow();
+        Report alone = AuditVerification.verify(tenant, audit.region().queryJdbc(), signer).orElseThrow();
+        Report shared = AuditVerification.verify(tenant, audit.region().jdbc(), signer, 1).orElseThrow();
+        assertThat(shared).usingRecursiveComparison().ignoringFields("verifiedAt").isEqualTo(alone);
+        return alone;
     }
 
     private String events() {

@@ -81,7 +81,8 @@ public class AuditVerifyController {
             @Schema(description = "events read: every event stored when the verification started") long checkedEvents,
             @Schema(description = "the lowest position of a break, null when valid", nullable = true)
             Long firstBrokenPosition,
-            @Schema(description = "the first 100 breaks found") List<BreakView> breaks,
+            @Schema(description = "the 100 breaks of the lowest positions, in position order")
+            List<BreakView> breaks,
             @Schema(description = "every break found") long breakCount,
             @Schema(description = "the highest stored position read") long highestPosition,
             @Schema(description = "events covered by a sealed checkpoint") long sealedEvents,
