@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *     out-of-order checkpoint or a wrong signature is {@link Kind#CHECKPOINT}.</li>
  * </ul>
  * The hashing, most of the work, thus runs on several PostgreSQL backends at once when the pool has connections to
- * spare, while every statement stays short (under the query pool's timeout, whatever the store's size). Events after the newest checkpoint (sealed
- * within seconds) are covered by their aggregate's chain only.
+ * spare, while every statement stays short (under the query pool's timeout, whatever the store's size). Events
+ * after the newest checkpoint (sealed within seconds) are covered by their aggregate's chain only.
  */
 public final class AuditVerification {
 
@@ -145,7 +145,7 @@ public final class AuditVerification {
     }
 
     static Optional<Report> verify(Tenant tenant, JdbcTemplate jdbc, CheckpointSigner signer, int checkBlocks) {
-        return Optional.ofNullable(ReadTransaction.run(jdbc, ReadTransaction.Mode.SNAPSHOT, List.of("jit = off"),
+        return Optional.ofNullable(ReadTransaction.run(jdbc, ReadTransaction.Mode.SNAPSHOT, SETTINGS,
                 con -> verify(tenant, jdbc, con, signer, checkBlocks)));
     }
 
@@ -170,15 +170,15 @@ public final class AuditVerification {
         String sql = LINKS.formatted(s, s, hex(ZERO), s);
         Checkers checkers = Checkers.start(jdbc, snapshot, sql, blocks, checkBlocks);
         try {
-            Report walked = walk(tenant, con, signer, verifiedAt);
-            Found links = checkers.check(con);
-            return checkers.join(links).into(walked);
+            Walk walked = walk(tenant, con, signer, verifiedAt);
+            return walked.report(checkers.join(checkers.take(con, new AtomicBoolean())));
         } finally {
             checkers.stop();
         }
     }
 
-    private static Report walk(Tenant tenant, Connection con, CheckpointSigner signer, Instant verifiedAt)
+    /** The walk over every event, checkpoint and hole, ended; its report waits for the chain links' findings. */
+    private static Walk walk(Tenant tenant, Connection con, CheckpointSigner signer, Instant verifiedAt)
             throws SQLException {
         String s = tenant.schema();
         Map<Long, Long> late = new HashMap<>();
@@ -205,7 +205,8 @@ public final class AuditVerification {
                 while (rows.next()) {
                     walk.event(rows.getLong(1), rows.getBytes(2));
                 }
-                return walk.finish();
+                walk.end();
+                return walk;
             }
         }
     }
@@ -259,18 +260,11 @@ public final class AuditVerification {
             return checkers;
         }
 
-        /** The ranges left when the walk is done, on the walk's own connection. */
-        Found check(Connection con) throws SQLException {
-            try (Statement setUp = con.createStatement()) {
-                for (String setting : SETTINGS) {
-                    setUp.execute("set local " + setting);
-                }
-            }
-            return take(con, new AtomicBoolean());
-        }
-
-        /** Takes ranges until none is left; {@code working} is set before the first is taken. */
-        private Found take(Connection con, AtomicBoolean working) throws SQLException {
+        /**
+         * Takes ranges until none is left, on a checker's connection or, when its walk is done, on the walk's own;
+         * {@code working} is set before the first is taken.
+         */
+        Found take(Connection con, AtomicBoolean working) throws SQLException {
             Found found = new Found();
             working.set(true);
             try (PreparedStatement links = con.prepareStatement(sql)) {
@@ -298,14 +292,12 @@ public final class AuditVerification {
          * a checker that never started working took none, as every range is taken by now.
          */
         Found join(Found own) throws SQLException {
-            Found all = new Found();
-            all.addAll(own);
             for (Checker checker : running) {
                 if (!checker.working().get()) {
                     continue;
                 }
                 try {
-                    all.addAll(checker.result().join());
+                    own.addAll(checker.result().join());
                 } catch (CompletionException e) {
                     if (e.getCause() instanceof RuntimeException runtime) {
                         throw runtime;
@@ -313,7 +305,7 @@ public final class AuditVerification {
                     throw new SQLException("a chain checker failed", e.getCause());
                 }
             }
-            return all;
+            return own;
         }
 
         /** Stops the checkers at their next range and waits for those working to end. */
@@ -331,17 +323,18 @@ public final class AuditVerification {
         }
     }
 
-    /** Breaks found: their count, and the {@link #MAX_LISTED_BREAKS} of the lowest positions. */
+    /**
+     * Breaks found: their count, and the {@link #MAX_LISTED_BREAKS} of the lowest positions (so the lowest of all
+     * among them).
+     */
     private static final class Found {
 
         private final PriorityQueue<Break> lowest = new PriorityQueue<>(
                 Comparator.comparingLong(Break::position).reversed());
         private long count;
-        private Long first;
 
         void add(Break found) {
             count++;
-            first = first == null ? found.position() : Math.min(first, found.position());
             lowest.add(found);
             if (lowest.size() > MAX_LISTED_BREAKS) {
                 lowest.poll();
@@ -351,31 +344,16 @@ public final class AuditVerification {
         void addAll(Found other) {
             other.lowest.forEach(this::add);
             count += other.count - other.lowest.size();
-            if (other.first != null) {
-                first = first == null ? other.first : Math.min(first, other.first);
-            }
+        }
+
+        Long first() {
+            return lowest.stream().map(Break::position).min(Long::compare).orElse(null);
         }
 
         List<Break> listed() {
             List<Break> listed = new ArrayList<>(lowest);
             listed.sort(Comparator.comparingLong(Break::position).thenComparing(Break::kind));
             return listed;
-        }
-
-        /** The walk's report with these breaks added. */
-        Report into(Report walked) {
-            Found all = new Found();
-            walked.breaks().forEach(all::add);
-            all.count += walked.breakCount() - walked.breaks().size();
-            if (walked.firstBrokenPosition() != null) {
-                all.first = all.first == null ? walked.firstBrokenPosition()
-                        : Math.min(all.first, walked.firstBrokenPosition());
-            }
-            all.addAll(this);
-            return new Report(all.count == 0, walked.checkedEvents(), all.first, all.listed(), all.count,
-                    walked.highestPosition(), walked.sealedEvents(), walked.unsealedEvents(),
-                    walked.pendingLateEvents(), walked.checkpoints(), walked.lastCheckpoint(),
-                    walked.signaturesChecked(), walked.unsignedCheckpoints(), walked.verifiedAt());
         }
     }
 
@@ -469,7 +447,8 @@ public final class AuditVerification {
             }
         }
 
-        Report finish() throws SQLException {
+        /** Closes the checkpoints left and reports the late events that follow none. */
+        void end() throws SQLException {
             while (current != null) {
                 close();
                 open();
@@ -477,7 +456,12 @@ public final class AuditVerification {
             lateMembers.forEach((checkpoint, rows) -> rows.forEach(row -> found(ByteBuffer.wrap(row).getLong(),
                     Kind.INSERTED, checkpoint, "listed as a late event of checkpoint " + checkpoint
                             + ", which does not follow its position")));
-            return new Report(found.count == 0, checked, found.first, found.listed(), found.count, highest, sealed,
+        }
+
+        /** The report of the walk's findings and the chain links' together. */
+        Report report(Found links) {
+            found.addAll(links);
+            return new Report(found.count == 0, checked, found.first(), found.listed(), found.count, highest, sealed,
                     unsealed, pending, checkpointCount, last, signer.signs(), unsigned, verifiedAt);
         }
 
