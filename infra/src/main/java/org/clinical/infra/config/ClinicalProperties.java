@@ -14,10 +14,12 @@ import java.util.Map;
  * @param pool        connection pool sizes
  * @param idempotency how long {@code Idempotency-Key}s are kept
  * @param query       limits of the read side
+ * @param projections how the projections read the event stores
  */
 @ConfigurationProperties(prefix = "clinical")
 public record ClinicalProperties(@DefaultValue Database db, Map<String, Database> regions, @DefaultValue Pool pool,
-                                 @DefaultValue Idempotency idempotency, @DefaultValue Query query) {
+                                 @DefaultValue Idempotency idempotency, @DefaultValue Query query,
+                                 @DefaultValue Projections projections) {
 
     public static final String DEFAULT_REGION = "default";
 
@@ -48,5 +50,20 @@ public record ClinicalProperties(@DefaultValue Database db, Map<String, Database
     }
 
     public record Idempotency(@DefaultValue("48h") Duration retention) {
+    }
+
+    /**
+     * @param linger after a processor has read up to the newest event, how long its next read waits: the commits
+     *               of that time are projected together, in one batch, instead of one wake-up and one
+     *               transaction each (zero: every commit wakes every processor at once)
+     */
+    public record Projections(@DefaultValue("10ms") Duration linger) {
+
+        public Projections {
+            if (linger.isNegative() || linger.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("clinical.projections.linger must be between 0 and 1s, not "
+                        + linger);
+            }
+        }
     }
 }

@@ -151,8 +151,8 @@ public class PlatformConfiguration {
 
     @Bean(destroyMethod = "close")
     TenantEventStores tenantEventStores(ActiveTenants tenants, Regions regions, Serializer serializer,
-                                        EventUpcasterChain upcasters) {
-        return new TenantEventStores(tenants, regions, serializer, upcasters);
+                                        EventUpcasterChain upcasters, ClinicalProperties properties) {
+        return new TenantEventStores(tenants, regions, serializer, upcasters, properties.projections().linger());
     }
 
     @Bean

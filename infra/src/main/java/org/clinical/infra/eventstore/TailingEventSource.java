@@ -6,10 +6,15 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.StreamableMessageSource;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -17,17 +22,47 @@ import java.util.stream.Stream;
  * and tells Axon's pooled processors when new events were committed ({@link CommitSignal}). Axon's
  * {@code EmbeddedEventStore} streams cannot do the latter, so its processors would poll every 500 ms, and the
  * read models would lag by that much.
+ *
+ * <p>Under load a processor batches instead of waking for every commit: once a read has reached the newest
+ * event, the stream's next read waits until {@code linger} has passed since it. A commit in that time wakes the
+ * processor when the linger ends (one wake-up for all the commits of the linger); a read asked for in that
+ * time, with nothing committed on this instance since, answers no events without a query (the processor asks
+ * several times per wake-up). A commit after the linger wakes it at once, so a lone command is projected without
+ * delay, and a stream behind the head (a rebuild, a catch-up) reads batch after batch without a pause. Commits
+ * of other instances are seen by the processors' own polls, as without the linger.
  */
 public class TailingEventSource implements StreamableMessageSource<TrackedEventMessage<?>> {
 
     private final EventStorageEngine engine;
     private final CommitSignal signal;
     private final int batchSize;
+    private final long lingerNanos;
+    private final ScheduledExecutorService timer;
+    /** {@link System#nanoTime()}, or a test's clock. */
+    private final LongSupplier ticker;
 
-    public TailingEventSource(EventStorageEngine engine, CommitSignal signal, int batchSize) {
+    /**
+     * @param linger how long after a read that reached the newest event the next read waits (zero: none)
+     * @param timer  runs the wake-ups deferred to the end of a linger
+     */
+    public TailingEventSource(EventStorageEngine engine, CommitSignal signal, int batchSize, Duration linger,
+                              ScheduledExecutorService timer) {
+        this(engine, signal, batchSize, linger, timer, System::nanoTime);
+    }
+
+    private TailingEventSource(EventStorageEngine engine, CommitSignal signal, int batchSize, Duration linger,
+                               ScheduledExecutorService timer, LongSupplier ticker) {
         this.engine = engine;
         this.signal = signal;
         this.batchSize = batchSize;
+        this.lingerNanos = linger.toNanos();
+        this.timer = timer;
+        this.ticker = ticker;
+    }
+
+    /** The same tenant's events and commits, read with these settings and this clock (tests). */
+    TailingEventSource with(int batchSize, Duration linger, ScheduledExecutorService timer, LongSupplier ticker) {
+        return new TailingEventSource(engine, signal, batchSize, linger, timer, ticker);
     }
 
     /** Runs {@code callback} after each commit of events to the tenant's store (on the committing thread). */
@@ -62,8 +97,15 @@ public class TailingEventSource implements StreamableMessageSource<TrackedEventM
     private final class Tail implements BlockingStream<TrackedEventMessage<?>> {
 
         private final ArrayDeque<TrackedEventMessage<?>> buffer = new ArrayDeque<>();
+        private final AtomicBoolean wakeDeferred = new AtomicBoolean();
         private TrackingToken fetchedUpTo;
         private Runnable callback;
+        /** Whether the last read found fewer events than a batch: it reached the newest event. */
+        private volatile boolean atHead;
+        /** {@link System#nanoTime()} of the last read that reached the newest event. */
+        private volatile long headReadAt;
+        /** {@link CommitSignal#commits()} before that read: what it saw of this instance's commits. */
+        private volatile long commitsSeen;
 
         Tail(TrackingToken start) {
             this.fetchedUpTo = start;
@@ -101,13 +143,50 @@ public class TailingEventSource implements StreamableMessageSource<TrackedEventM
             return buffer.poll();
         }
 
-        /** One query: the events after the last one fetched (and those of its gaps), at most a batch. */
+        /**
+         * One query: the events after the last one fetched (and those of its gaps), at most a batch; none, without
+         * a query, while lingering with nothing committed here since the last read.
+         */
         private void fetch() {
+            long commits = signal.commits();
+            if (atHead && commits == commitsSeen && lingerLeft() > 0) {
+                return;
+            }
+            int before = buffer.size();
             try (Stream<? extends TrackedEventMessage<?>> events = engine.readEvents(fetchedUpTo, false)) {
                 events.limit(batchSize).forEach(event -> {
                     buffer.add(event);
                     fetchedUpTo = event.trackingToken();
                 });
+            }
+            commitsSeen = commits;
+            headReadAt = ticker.getAsLong();
+            atHead = buffer.size() - before < batchSize;
+        }
+
+        /** Nanoseconds until the linger after the last read at the head ends; zero or less: none left. */
+        private long lingerLeft() {
+            return atHead ? headReadAt + lingerNanos - ticker.getAsLong() : 0;
+        }
+
+        /** After a commit: wakes the processor now, or once at the end of the linger. */
+        private void committed(Runnable wake) {
+            long left = lingerLeft();
+            if (left <= 0) {
+                wake.run();
+                return;
+            }
+            if (wakeDeferred.compareAndSet(false, true)) {
+                try {
+                    timer.schedule(() -> {
+                        wakeDeferred.set(false);
+                        wake.run();
+                    }, left, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException e) {
+                    // the platform is stopping: wake it now rather than never
+                    wakeDeferred.set(false);
+                    wake.run();
+                }
             }
         }
 
@@ -116,8 +195,8 @@ public class TailingEventSource implements StreamableMessageSource<TrackedEventM
             if (this.callback != null) {
                 signal.unregister(this.callback);
             }
-            this.callback = callback;
-            signal.register(callback);
+            this.callback = () -> committed(callback);
+            signal.register(this.callback);
             return true;
         }
 

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * One event store per tenant: Axon's JDBC engine over the tenant's schema in its region's database. The stores
@@ -55,13 +57,19 @@ public class TenantEventStores implements TenantEventSegmentFactory, AutoCloseab
     private final Regions regions;
     private final Serializer serializer;
     private final EventUpcasterChain upcasters;
+    private final Duration linger;
+    /** Wakes the processors whose wake-up waits for the end of a linger ({@link TailingEventSource}). */
+    private final ScheduledExecutorService lingerTimer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("processor-linger").daemon().factory());
 
+    /** @param linger how long a processor that has read up to the newest event waits before its next read */
     public TenantEventStores(ActiveTenants tenants, Regions regions, Serializer serializer,
-                             EventUpcasterChain upcasters) {
+                             EventUpcasterChain upcasters, Duration linger) {
         this.tenants = tenants;
         this.regions = regions;
         this.serializer = serializer;
         this.upcasters = upcasters;
+        this.linger = linger;
     }
 
     @Override
@@ -82,7 +90,7 @@ public class TenantEventStores implements TenantEventSegmentFactory, AutoCloseab
                 .gapTimeout((int) GAP_TIMEOUT.toMillis())
                 .maxGapOffset(MAX_GAP_OFFSET)
                 .gapCleaningThreshold(GAP_CLEANING_THRESHOLD), committed);
-        sources.put(tenant.id(), new TailingEventSource(engine, committed, STREAM_BATCH));
+        sources.put(tenant.id(), new TailingEventSource(engine, committed, STREAM_BATCH, linger, lingerTimer));
         EmbeddedEventStore store = EmbeddedEventStore.builder()
                 .storageEngine(engine)
                 .threadFactory(Thread.ofPlatform().name("event-producer-" + tenant.id() + "-", 0).daemon().factory())
@@ -103,5 +111,6 @@ public class TenantEventStores implements TenantEventSegmentFactory, AutoCloseab
     @Override
     public void close() {
         created.forEach(EmbeddedEventStore::shutDown);
+        lingerTimer.shutdownNow();
     }
 }

@@ -25,6 +25,7 @@ import org.clinical.infra.command.CommandMetadata;
 import org.clinical.infra.config.ClinicalProperties;
 import org.clinical.infra.eventstore.ClinicalSerializer;
 import org.clinical.infra.eventstore.PatientRegisteredUpcaster;
+import org.clinical.infra.eventstore.TailingEventSource;
 import org.clinical.infra.eventstore.TenantEventStores;
 import org.clinical.infra.processing.CarefulMode;
 import org.clinical.infra.region.Regions;
@@ -41,6 +42,7 @@ import org.clinical.projections.readmodel.ReadModelChanges;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,6 +87,8 @@ public final class ProjectionHarness extends ReadModelSql implements AutoCloseab
         }
     }
 
+    /** The platform's default {@code clinical.projections.linger}: the processors batch as they do live. */
+    private static final Duration LINGER = Duration.ofMillis(10);
     private static final Instant FIRST_TIME = Instant.parse("2025-03-01T10:00:00Z");
     private static final TenantSchemas SCHEMAS = new TenantSchemas(TestDatabase.REGIONS);
 
@@ -111,7 +115,7 @@ public final class ProjectionHarness extends ReadModelSql implements AutoCloseab
         this.model = readModel;
         this.readModel = readModel.name();
         this.stores = new TenantEventStores(tenants, regions, ClinicalSerializer.create(),
-                new EventUpcasterChain(new PatientRegisteredUpcaster()));
+                new EventUpcasterChain(new PatientRegisteredUpcaster()), LINGER);
         this.eventStore = MultiTenantEventStore.builder()
                 .tenantSegmentFactory(stores)
                 .targetTenantResolver((message, known) ->
@@ -234,6 +238,11 @@ public final class ProjectionHarness extends ReadModelSql implements AutoCloseab
     @Override
     protected JdbcTemplate jdbc() {
         return region.jdbc();
+    }
+
+    /** What the tenant's processors read. */
+    public TailingEventSource eventSource() {
+        return stores.eventSource(tenant.id());
     }
 
     @Override

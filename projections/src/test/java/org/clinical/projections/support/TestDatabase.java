@@ -31,7 +31,8 @@ public final class TestDatabase {
     static final Regions REGIONS = new Regions(new ClinicalProperties(
             new ClinicalProperties.Database(HOST_URL + NAME, USER, null), Map.of(),
             new ClinicalProperties.Pool(4, 1), new ClinicalProperties.Idempotency(Duration.ofHours(48)),
-            new ClinicalProperties.Query(Duration.ofSeconds(5), Duration.ofSeconds(2))));
+            new ClinicalProperties.Query(Duration.ofSeconds(5), Duration.ofSeconds(2)),
+            new ClinicalProperties.Projections(Duration.ofMillis(10))));
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::drop, "drop-test-database"));
