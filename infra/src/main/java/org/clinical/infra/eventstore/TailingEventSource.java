@@ -102,9 +102,9 @@ public class TailingEventSource implements StreamableMessageSource<TrackedEventM
         private Runnable callback;
         /** Whether the last read found fewer events than a batch: it reached the newest event. */
         private volatile boolean atHead;
-        /** {@link System#nanoTime()} of the last read that reached the newest event. */
-        private volatile long headReadAt;
-        /** {@link CommitSignal#commits()} before that read: what it saw of this instance's commits. */
+        /** The {@link #ticker} at the last read: the linger counts from it when that read reached the head. */
+        private volatile long lastReadAt;
+        /** {@link CommitSignal#commits()} before the last read: what it saw of this instance's commits. */
         private volatile long commitsSeen;
 
         Tail(TrackingToken start) {
@@ -160,13 +160,13 @@ public class TailingEventSource implements StreamableMessageSource<TrackedEventM
                 });
             }
             commitsSeen = commits;
-            headReadAt = ticker.getAsLong();
+            lastReadAt = ticker.getAsLong();
             atHead = buffer.size() - before < batchSize;
         }
 
         /** Nanoseconds until the linger after the last read at the head ends; zero or less: none left. */
         private long lingerLeft() {
-            return atHead ? headReadAt + lingerNanos - ticker.getAsLong() : 0;
+            return atHead ? lastReadAt + lingerNanos - ticker.getAsLong() : 0;
         }
 
         /** After a commit: wakes the processor now, or once at the end of the linger. */
