@@ -689,6 +689,11 @@ def summary(batch_size: int, log_path: str, cpu_json: str = None, ref_tps: str =
         split = ", ".join(f"{group} {cores:.2f}" for group, cores in usage["coresUsed"].items() if cores >= 0.01)
         lines.append(f"  cpu             machine {usage['machineBusyPercent']} % busy of {usage['cores']} cores"
                      f" (iowait {usage['iowaitPercent']} %) over {usage['seconds']} s; cores used: {split}")
+        if ok_rps > 0:
+            lines.append(f"  cpu/request     {cpu_per(usage, ok_rps, 1000.0)} (ms of CPU per answered request, by"
+                         f" process: its cores / requests/s)")
+            if batch_size > 1:
+                lines.append(f"  cpu/observation {cpu_per(usage, ok_rps * batch_size, 1e6)} (µs of CPU per observation)")
         threads = ", ".join(f"{name} {c:.2f}" for name, c in usage.get("platformThreads", {}).items() if c >= 0.02)
         if threads:
             lines.append(f"  platform thr.   {threads}")
@@ -696,6 +701,13 @@ def summary(batch_size: int, log_path: str, cpu_json: str = None, ref_tps: str =
         if others:
             lines.append(f"  other procs     {others}")
     print("\n".join(lines))
+
+
+def cpu_per(usage: dict, per_second: float, unit: float) -> str:
+    """Each process group's CPU per unit of work: its cores used over the run divided by the units per second,
+    in ms (unit 1,000) or µs (unit 1,000,000)."""
+    return ", ".join(f"{group} {cores * unit / per_second:.{2 if unit <= 1000 else 1}f}"
+                     for group, cores in usage["coresUsed"].items() if cores >= 0.01)
 
 
 LATENCY_LINE = re.compile(r"latency (?P<name>.+?) \(ms\): count (?P<count>\d+) p50 (?P<p50>\S+) p95 (?P<p95>\S+)"

@@ -36,7 +36,8 @@
 # Builds the platform jar and the benchmarks module, starts the platform on a fresh database
 # clinical_bench_<timestamp> (HTTP on 127.0.0.1 only), creates a tenant, a facility and a pool of patients with
 # an open AMB encounter each, then for each simulation runs a short warm-up and the measured run, and prints a
-# summary (requests/s, p50/p95/p99, errors, observations/s for batches, CPU split between the processes).
+# summary (requests/s, p50/p95/p99, errors, observations/s for batches, CPU split between the processes and each
+# process's CPU per request, and per observation for batches).
 # The platform is stopped and the database dropped on exit, whatever happens.
 #
 # Environment overrides (defaults in brackets):
