@@ -15,7 +15,6 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
@@ -26,7 +25,6 @@ import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.web.SecurityFilterChain;
 
 import javax.crypto.SecretKey;
@@ -35,7 +33,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -56,7 +53,7 @@ public class SecurityConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(SecurityConfiguration::roleRules)
                 .oauth2ResourceServer(rs -> rs
-                        .jwt(jwt -> jwt.jwtAuthenticationConverter(rolesAsAuthorities()))
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(Caller.Authenticated::of))
                         .authenticationEntryPoint((req, res, e) -> write(res, mapper, Problems.of(
                                 HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",
                                 "A valid bearer token is required"))))
@@ -158,17 +155,6 @@ public class SecurityConfiguration {
     LocalTokens localTokens(SigningKey signingKey, JwtProperties properties,
                             org.clinical.infra.config.ClinicalProperties clinical) {
         return new LocalTokens(signingKey, properties, clinical);
-    }
-
-    private static JwtAuthenticationConverter rolesAsAuthorities() {
-        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
-        converter.setJwtGrantedAuthoritiesConverter(jwt -> {
-            List<String> roles = jwt.getClaimAsStringList("roles");
-            return roles == null ? List.of() : roles.stream()
-                    .map(role -> new SimpleGrantedAuthority("ROLE_" + role)).map(a -> (
-                            org.springframework.security.core.GrantedAuthority) a).toList();
-        });
-        return converter;
     }
 
     private static String algorithmOf(String token) {
