@@ -66,8 +66,9 @@ class CallerTest {
 
     @Test
     void anyOtherJwtAuthenticationIsReadFromItsClaimsAndNoneIsRefused() {
-        SecurityContextHolder.getContext().setAuthentication(new JwtAuthenticationToken(
-                token("ops", List.of("admin"), List.of(Caller.ALL)), List.of(new SimpleGrantedAuthority("ROLE_admin"))));
+        Jwt operator = token("ops", List.of("admin"), List.of(Caller.ALL));
+        SecurityContextHolder.getContext().setAuthentication(
+                new JwtAuthenticationToken(operator, List.of(new SimpleGrantedAuthority("ROLE_admin"))));
         assertThat(Caller.current().isOperator()).isTrue();
 
         SecurityContextHolder.clearContext();
