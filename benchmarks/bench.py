@@ -259,8 +259,9 @@ def kafka_accepted(accepted_path: str, received_path: str, settle: float = 20.0)
     ProjectionLagSimulation ("position epochMicros" when its 201 arrived) the moment the consumer was handed the
     record of that position (KafkaLatency's "position epochMicros"), same machine and clock. A record handed over
     before its command's answer arrived counts as 0. Probes whose record never came are reported. Printed for all
-    probes, then for those accepted SETTLE seconds or more after the first: the load's first seconds (a new Gatling
-    JVM compiling its own code on the same two cores as the platform) are a transient of their own."""
+    probes, then for those accepted SETTLE seconds or more after the first (the load's first seconds: a new
+    Gatling JVM compiles its own code on the same two cores; until 2026-12-04 the consumer's JVM too, and that was
+    most of the whole run's p99)."""
     def read(path: str) -> dict:
         times = {}
         with open(path) as lines:
@@ -693,7 +694,8 @@ def summary(batch_size: int, log_path: str, cpu_json: str = None, ref_tps: str =
             lines.append(f"  cpu/request     {cpu_per(usage, ok_rps, 1000.0)} (ms of CPU per answered request, by"
                          f" process: its cores / requests/s)")
             if batch_size > 1:
-                lines.append(f"  cpu/observation {cpu_per(usage, ok_rps * batch_size, 1e6)} (µs of CPU per observation)")
+                lines.append(f"  cpu/observation {cpu_per(usage, ok_rps * batch_size, 1e6)}"
+                             f" (µs of CPU per observation)")
         threads = ", ".join(f"{name} {c:.2f}" for name, c in usage.get("platformThreads", {}).items() if c >= 0.02)
         if threads:
             lines.append(f"  platform thr.   {threads}")

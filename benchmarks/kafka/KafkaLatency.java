@@ -21,15 +21,23 @@ import java.util.regex.Pattern;
 
 /**
  * End-to-end latency of the Kafka publishing, as a downstream consumer sees it (benchmarks/run.sh kafka): reads
- * the records a tenant's topic receives from now on, for SECONDS, and for each takes the time it was handed to
- * the consumer minus the event's {@code recordedAt} (the edge's clock when the command arrived, before its
- * transaction: so the figure includes the command's own handling and slightly overstates "accepted -> consumed").
- * Same machine, same clock. Prints count, p50, p95, p99 and max in milliseconds. With RECEIVED_FILE, also writes
- * "position epochMicros" per record as it was handed over, for the latency from the command's acceptance
- * (bench.py kafka-accepted joins it with the probes' answers).
+ * the records a tenant's topic receives from now on, for at most SECONDS, and for each takes the time it was
+ * handed to the consumer minus the event's {@code recordedAt} (the edge's clock when the command arrived, before
+ * its transaction: so the figure includes the command's own handling and slightly overstates "accepted ->
+ * consumed"). Same machine, same clock. Prints "ready" once it reads from the end of every partition, and at the
+ * end count, p50, p95, p99 and max in milliseconds. With RECEIVED_FILE, also writes "position epochMicros" per
+ * record as it was handed over, for the latency from the command's acceptance (bench.py kafka-accepted joins it
+ * with the probes' answers).
+ *
+ * <p>A consumer is a long-running process: run.sh starts this one before the warm-up, so that its JVM has
+ * compiled its own code when the measured run starts. FROM_FILE, once it exists, holds the measured run's start
+ * (epoch microseconds): only records recorded from then on are counted in the printed figures. UNTIL_FILE, which
+ * run.sh writes once the platform reports every event published (acknowledged by the broker), holds the
+ * position of the measured run's last probe: the consumer stops once it has been handed that record and has read
+ * every partition to its end offset, so every record of the run is in hand.
  *
  * <pre>java -cp kafka-clients.jar:slf4j-api.jar benchmarks/kafka/KafkaLatency.java \
- *     BOOTSTRAP TOPIC SECONDS [RECEIVED_FILE]</pre>
+ *     BOOTSTRAP TOPIC SECONDS [RECEIVED_FILE [FROM_FILE UNTIL_FILE]]</pre>
  */
 public class KafkaLatency {
 
@@ -40,6 +48,8 @@ public class KafkaLatency {
         String topic = args[1];
         long seconds = Long.parseLong(args[2]);
         Path receivedFile = args.length > 3 ? Path.of(args[3]) : null;
+        Path fromFile = args.length > 5 ? Path.of(args[4]) : null;
+        Path untilFile = args.length > 5 ? Path.of(args[5]) : null;
         List<String> receivedLines = new ArrayList<>();
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -48,7 +58,7 @@ public class KafkaLatency {
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        List<Long> micros = new ArrayList<>();
+        List<long[]> latencies = new ArrayList<>();  // {recordedAt, latency}, epoch microseconds and microseconds
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
             if (infos == null || infos.isEmpty()) {
@@ -59,19 +69,35 @@ public class KafkaLatency {
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
+            System.out.println("ready");
+            System.out.flush();
             long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+            long newest = -1;
+            Long until = null;
             while (System.nanoTime() < end) {
+                if (until == null && untilFile != null) {
+                    until = number(untilFile);
+                }
+                if (until != null && newest >= until && atEnd(consumer, partitions)) {
+                    break;
+                }
                 var records = consumer.poll(Duration.ofMillis(100));
                 Instant received = Instant.now();
                 for (ConsumerRecord<String, String> record : records) {
                     Matcher m = RECORDED_AT.matcher(record.value());
                     if (m.find()) {
-                        micros.add(Duration.between(Instant.parse(m.group(1)), received).toNanos() / 1_000);
+                        Instant recordedAt = Instant.parse(m.group(1));
+                        latencies.add(new long[]{recordedAt.getEpochSecond() * 1_000_000 + recordedAt.getNano() / 1_000,
+                                Duration.between(recordedAt, received).toNanos() / 1_000});
                     }
                     Header position = record.headers().lastHeader("position");
-                    if (receivedFile != null && position != null) {
-                        receivedLines.add(new String(position.value(), StandardCharsets.UTF_8) + " "
-                                + (received.getEpochSecond() * 1_000_000 + received.getNano() / 1_000));
+                    if (position != null) {
+                        String text = new String(position.value(), StandardCharsets.UTF_8);
+                        newest = Math.max(newest, Long.parseLong(text));
+                        if (receivedFile != null) {
+                            receivedLines.add(text + " "
+                                    + (received.getEpochSecond() * 1_000_000 + received.getNano() / 1_000));
+                        }
                     }
                 }
             }
@@ -83,14 +109,31 @@ public class KafkaLatency {
                 throw new UncheckedIOException(e);
             }
         }
-        long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
+        Long from = fromFile == null ? null : number(fromFile);
+        long[] sorted = latencies.stream().filter(l -> from == null || l[0] >= from).mapToLong(l -> l[1]).sorted()
+                .toArray();
         if (sorted.length == 0) {
             System.out.println("  kafka latency   no records received");
             return;
         }
-        System.out.printf("  kafka latency   %d records, recordedAt -> consumer: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms,"
-                        + " max %.1f ms%n", sorted.length, pct(sorted, 50), pct(sorted, 95), pct(sorted, 99),
-                sorted[sorted.length - 1] / 1000.0);
+        System.out.printf("  kafka latency   %d records%s, recordedAt -> consumer: p50 %.1f ms, p95 %.1f ms,"
+                        + " p99 %.1f ms, max %.1f ms%n", sorted.length, from == null ? "" : " of the measured run",
+                pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), sorted[sorted.length - 1] / 1000.0);
+    }
+
+    /** The number a control file holds, or null while it does not exist yet. */
+    private static Long number(Path file) {
+        try {
+            return Files.exists(file) ? Long.valueOf(Files.readString(file).trim()) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the consumer has read every partition to its end offset now. */
+    private static boolean atEnd(KafkaConsumer<String, String> consumer, List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+        return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
     }
 
     private static double pct(long[] sorted, double p) {
