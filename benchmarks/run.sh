@@ -156,14 +156,16 @@ log() { echo "[bench $(date -u +%H:%M:%S)] $*"; }
 
 PLATFORM_PID=""
 GATLING_PID=""
+LATENCY_PID=""
 SAMPLER_PID=""
 TOP_PID=""
 RUN_DIR=""
 cleanup() {
     local status=$?
     set +e
-    for pid in "$GATLING_PID" "$SAMPLER_PID" "$TOP_PID"; do
-        # (GATLING_PID is `timeout`: it runs Maven and Gatling in their own process group and passes a TERM on)
+    for pid in "$GATLING_PID" "$SAMPLER_PID" "$TOP_PID" "$LATENCY_PID"; do
+        # (GATLING_PID is `timeout`: it runs Maven and Gatling in their own process group and passes a TERM on;
+        # LATENCY_PID is the kafka mode's consumer, which would otherwise run on to its own time limit)
         if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
             kill "$pid" 2>/dev/null
             wait "$pid" 2>/dev/null
@@ -690,6 +692,7 @@ if [ "$MODE" = kafka ]; then
     echo "${last_probe:-0}" >"$KAFKA_UNTIL.tmp"
     mv "$KAFKA_UNTIL.tmp" "$KAFKA_UNTIL"
     wait "$LATENCY_PID" || true
+    LATENCY_PID=""
     grep '^  kafka latency' "$OUT/kafka-latency.log" >>"$SUMMARY" || tail -5 "$OUT/kafka-latency.log" >>"$SUMMARY"
     python3 benchmarks/bench.py kafka-accepted "$OUT/accepted-kafka-latency.txt" "$OUT/kafka-received.txt" \
         >>"$SUMMARY" || true
