@@ -87,7 +87,7 @@ public class KafkaLatency {
                     Matcher m = RECORDED_AT.matcher(record.value());
                     if (m.find()) {
                         Instant recordedAt = Instant.parse(m.group(1));
-                        latencies.add(new long[]{recordedAt.getEpochSecond() * 1_000_000 + recordedAt.getNano() / 1_000,
+                        latencies.add(new long[]{epochMicros(recordedAt),
                                 Duration.between(recordedAt, received).toNanos() / 1_000});
                     }
                     Header position = record.headers().lastHeader("position");
@@ -95,8 +95,7 @@ public class KafkaLatency {
                         String text = new String(position.value(), StandardCharsets.UTF_8);
                         newest = Math.max(newest, Long.parseLong(text));
                         if (receivedFile != null) {
-                            receivedLines.add(text + " "
-                                    + (received.getEpochSecond() * 1_000_000 + received.getNano() / 1_000));
+                            receivedLines.add(text + " " + epochMicros(received));
                         }
                     }
                 }
@@ -119,6 +118,10 @@ public class KafkaLatency {
         System.out.printf("  kafka latency   %d records%s, recordedAt -> consumer: p50 %.1f ms, p95 %.1f ms,"
                         + " p99 %.1f ms, max %.1f ms%n", sorted.length, from == null ? "" : " of the measured run",
                 pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), sorted[sorted.length - 1] / 1000.0);
+    }
+
+    private static long epochMicros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
     }
 
     /** The number a control file holds, or null while it does not exist yet. */
