@@ -68,6 +68,7 @@ class KafkaConfigurationTest {
                         "CLINICAL_KAFKA_BOOTSTRAP_SERVERS", "broker.example:19092",
                         "CLINICAL_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SASL_SSL",
                         "CLINICAL_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512",
+                        "CLINICAL_KAFKA_PROPERTIES_MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION", "5",
                         "CLINICAL_KAFKA_PARTITIONS", "32",
                         "CLINICAL_KAFKA_REPLICATION_FACTOR", "3",
                         "CLINICAL_KAFKA_TOPICPROPERTIES_RETENTION_MS", "604800000",
@@ -88,7 +89,9 @@ class KafkaConfigurationTest {
                             .containsEntry("security.protocol", "SASL_SSL")
                             .containsEntry("bootstrap.servers", "broker.example:19092")
                             .containsEntry("enable.idempotence", true)
-                            .containsEntry("acks", "all");
+                            .containsEntry("acks", "all")
+                            // one request in flight keeps a key in order with a fresh producer: not overridable
+                            .containsEntry("max.in.flight.requests.per.connection", 1);
                 });
     }
 
