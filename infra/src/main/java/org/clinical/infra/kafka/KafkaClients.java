@@ -40,10 +40,11 @@ public record KafkaClients(String bootstrapServers, Map<String, String> properti
      * <p>
      * One request in flight, not the 5 idempotence allows: a broker accepts any sequence number from a producer
      * it holds no state for (Kafka's {@code ProducerAppendInfo.checkSequence}: "accept writes with any sequence
-     * number"), and the publisher makes a new producer after every failure. So the first request of a fresh
-     * producer, refused with a retriable error while the broker comes back ({@code NOT_LEADER_OR_FOLLOWER}), let
-     * its second request be written, and the first one's records came after it (KafkaOutageTest, 2 runs in 9).
-     * With one request in flight the second is sent only once the first is written.
+     * number"), and the publisher makes a new producer after every failure. So when the first request of a fresh
+     * producer is refused with a retriable error while the broker comes back ({@code NOT_LEADER_OR_FOLLOWER}), its
+     * second request can be written, and the first one's records after it (KafkaOutageTest caught a key out of
+     * order in 2 runs of 9 with 5 in flight). With one request in flight the second is sent only once the first
+     * is written.
      */
     public Map<String, Object> producer(String clientId, Duration maxBlock) {
         Map<String, Object> config = new HashMap<>();
