@@ -27,7 +27,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -307,6 +312,47 @@ class AccessLogTest extends PlatformTest {
                     .containsExactlyElementsOf(sent.roles().stream()
                             .map(r -> r == null ? null : r.replace('\u0000', '\uFFFD')).toList());
         }
+    }
+
+    /**
+     * Reads lead the commits themselves (at most {@code writers} at once); the others wait for a leader or the
+     * writer's background thread to take their entries. Many concurrent reads: every entry committed exactly once,
+     * every read's future completed normally.
+     */
+    @Test
+    void concurrent_reads_share_the_commits_and_every_entry_is_written_exactly_once() throws Exception {
+        String tenant = newTenant();
+        int threads = 24;
+        int perThread = 100;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicInteger waited = new AtomicInteger();
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        AccessEntry entry = new AccessEntry(Instant.now(), tenant, UUID.randomUUID(), "dr-" + thread,
+                                List.of("clinician"), "GET /x", "c-" + thread + "-" + i, null);
+                        CompletableFuture<Void> durable = accessLog.writer(DEFAULT).submit(List.of(entry));
+                        if (!durable.isDone()) {
+                            waited.incrementAndGet(); // another read's commit, or the background thread, took it
+                        }
+                        durable.get(10, TimeUnit.SECONDS);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.printf("%d of %d reads waited for another commit%n", waited.get(), threads * perThread);
+        assertThat(entries(tenant)).isEqualTo(threads * perThread);
+        assertThat(queryLong("select count(distinct correlation_id) from clinical_platform.access_log"
+                + " where tenant_id = ?", tenant)).as("each entry once").isEqualTo(threads * perThread);
     }
 
     @Test

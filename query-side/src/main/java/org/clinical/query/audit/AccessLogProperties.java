@@ -13,8 +13,8 @@ import java.time.Period;
  *                      (HIPAA asks for six years)
  * @param maxWait       the longest a read waits for its entries to be durable before it answers 503 instead
  * @param queueCapacity reads waiting to be written per region; beyond, reads answer 503 at once
- * @param writers       writer threads per region, each with its own connection: while one commits, another
- *                      writes the next batch
+ * @param writers       commits that may run at once per region, each on a connection of its own (led by the
+ *                      reads themselves, {@link AccessLogWriter}): while one commits, another writes the next batch
  * @param batchSize     the most entries one writer commits at once
  * @param monthsAhead   how many months after the current one have their partition made in advance
  * @param maintenance   how often partitions are made ahead and expired ones dropped (also once at start-up)

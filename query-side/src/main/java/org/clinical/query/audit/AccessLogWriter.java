@@ -24,16 +24,23 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Group commit of one region's access-log entries: reads queue their entries (bounded), a few writer threads
- * each take everything queued (up to a batch) and insert it in one statement (one array per column, unnested)
- * on an auto-committing connection of their own, so a batch is one round trip that returns once it is
- * committed; each read's future completes only after that, so a read is answered only once its entries are
- * durable (PostgreSQL's {@code synchronous_commit} is set on for these connections).
- * No artificial delay: a batch is whatever arrived while the previous commit ran, and with several writers a
- * new batch starts while another commits.
+ * Group commit of one region's access-log entries, led by the reads themselves: a read queues its entries
+ * (bounded), and if fewer than {@code writers} commits are running it leads one: on its own thread it takes
+ * everything queued (up to a batch), its own entries among it, and inserts it in one statement (one array per
+ * column, unnested) on an auto-committing connection of this writer's pool, which returns once it is committed
+ * ({@code synchronous_commit} is set on for these connections). A read that finds every commit slot busy waits on
+ * its future, which the commit that takes its entries completes. So the usual read costs one round trip to
+ * PostgreSQL and no handoff between threads; under load a batch is whatever arrived while the previous commit
+ * ran, with no artificial delay.
+ * <p>
+ * Nothing is left queued: a leader gives its slot back before it looks at the queue, and when entries are waiting
+ * it wakes the writer's one background thread, which leads the next commit if a slot is free (else the commit
+ * holding the slot looks again when it ends). The thread also looks every 100 ms.
  *
  * <p>A missing month partition is created on the spot and the batch written again, so no entry is lost to the
  * partition job being late. A batch refused for its data is written again entry by entry, so one bad entry fails
@@ -60,7 +67,10 @@ public class AccessLogWriter implements AutoCloseable {
     private final HikariDataSource pool;
     private final BlockingQueue<Pending> queue;
     private final int batchSize;
-    private final List<Thread> threads = new ArrayList<>();
+    /** One permit per commit that may run at once ({@code writers}), each on a connection of its own. */
+    private final Semaphore slots;
+    private final int slotCount;
+    private final Thread sweeper;
     private final DistributionSummary batches;
     private volatile boolean stopping;
 
@@ -84,52 +94,62 @@ public class AccessLogWriter implements AutoCloseable {
         Gauge.builder("clinical.access_log.queue", queue, BlockingQueue::size)
                 .description("reads waiting for their access-log entries to be written").tag("region", region)
                 .register(meters);
-        for (int i = 0; i < properties.writers(); i++) {
-            Thread thread = new Thread(this::run, "access-log-" + region + "-" + i);
-            thread.setDaemon(true);
-            threads.add(thread);
-            thread.start();
-        }
+        this.slotCount = properties.writers();
+        this.slots = new Semaphore(slotCount);
+        this.sweeper = new Thread(this::sweep, "access-log-" + region);
+        sweeper.setDaemon(true);
+        sweeper.start();
     }
 
     /**
-     * Queues the entries; the future completes once they are committed, or exceptionally when they cannot be
-     * (at once when the queue is full). Completing it exceptionally first (a request that gave up) withdraws
-     * them, unless a writer already took them.
+     * Queues the entries and, when a commit slot is free, commits them on the calling thread (with whatever else
+     * is queued) before it returns; the future completes once they are committed, or exceptionally when they
+     * cannot be (at once when the queue is full). Completing it exceptionally first (a request that gave up)
+     * withdraws them, unless a commit already took them.
      */
     public CompletableFuture<Void> submit(List<AccessEntry> entries) {
         Pending pending = new Pending(List.copyOf(entries), new CompletableFuture<>());
         if (stopping || !queue.offer(pending)) {
             pending.durable().completeExceptionally(new AccessLogUnavailableException(
                     "the access log of region " + region + " takes no more entries now", null));
+            return pending.durable();
+        }
+        if (slots.tryAcquire()) {
+            lead();
         }
         return pending.durable();
     }
 
-    private void run() {
-        List<Pending> batch = new ArrayList<>();
-        while (true) {
-            Pending first;
-            try {
-                first = queue.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                first = queue.poll();
-            }
-            if (first == null) {
-                if (stopping) {
-                    return;
-                }
-                continue;
-            }
-            batch.add(first);
-            int entries = first.entries().size();
+    /** Commits one batch of what is queued, holding a slot; gives the slot back, then hands on what is left. */
+    private void lead() {
+        try {
+            List<Pending> batch = new ArrayList<>();
             Pending next;
+            int entries = 0;
             while (entries < batchSize && (next = queue.poll()) != null) {
                 batch.add(next);
                 entries += next.entries().size();
             }
             write(batch);
-            batch.clear();
+        } finally {
+            slots.release();
+        }
+        // after the release: a read that queued meanwhile and found no slot is seen here
+        if (!queue.isEmpty()) {
+            LockSupport.unpark(sweeper);
+        }
+    }
+
+    /** The background thread: leads a commit for what is queued whenever a slot is free. */
+    private void sweep() {
+        while (true) {
+            while (!queue.isEmpty() && slots.tryAcquire()) {
+                lead();
+            }
+            if (stopping && queue.isEmpty()) {
+                return;
+            }
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
         }
     }
 
@@ -271,23 +291,27 @@ public class AccessLogWriter implements AutoCloseable {
         config.setAutoCommit(true);
         config.setConnectionTimeout(Math.max(250, properties.maxWait().toMillis()));
         // Durability is what these connections are for: never let a database default turn it off.
+        // A read that leads a commit waits for it on its own thread: the statement gives up at max-wait, as the
+        // reads waiting on a future do.
         config.setConnectionInitSql("set synchronous_commit = on; set statement_timeout = '"
-                + Math.max(1, properties.maxWait().toSeconds() * 2) + "s'; set lock_timeout = '"
+                + Math.max(100, properties.maxWait().toMillis()) + "ms'; set lock_timeout = '"
                 + Math.max(1, properties.maxWait().toSeconds()) + "s'");
         config.setInitializationFailTimeout(-1);
         return new HikariDataSource(config);
     }
 
-    /** Stops taking entries, writes what is queued, then closes the connections. */
+    /** Stops taking entries, writes what is queued, waits for the commits running, then closes the connections. */
     @Override
     public void close() {
         stopping = true;
-        for (Thread thread : threads) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        LockSupport.unpark(sweeper);
+        try {
+            sweeper.join(10_000);
+            if (!slots.tryAcquire(slotCount, 10, TimeUnit.SECONDS)) {
+                log.warn("Access-log commits of region {} still running at close", region);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         Pending left;
         while ((left = queue.poll()) != null) {
