@@ -31,16 +31,17 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Group commit of one region's access-log entries, led by the reads themselves: a read queues its entries
  * (bounded), and if fewer than {@code writers} commits are running it leads one: on its own thread it takes
- * everything queued (up to a batch), its own entries among it, and inserts it in one statement (one array per
+ * everything queued (up to a batch; its own entries among it unless a batch or more waits ahead), and inserts it in one statement (one array per
  * column, unnested) on an auto-committing connection of this writer's pool, which returns once it is committed
  * ({@code synchronous_commit} is set on for these connections). A read that finds every commit slot busy waits on
  * its future, which the commit that takes its entries completes. So the usual read costs one round trip to
  * PostgreSQL and no handoff between threads; under load a batch is whatever arrived while the previous commit
  * ran, with no artificial delay.
  * <p>
- * Nothing is left queued: a leader gives its slot back before it looks at the queue, and when entries are waiting
- * it wakes the writer's one background thread, which leads the next commit if a slot is free (else the commit
- * holding the slot looks again when it ends). The thread also looks every 100 ms.
+ * No wake-up is lost: a leader gives its slot back before it looks at the queue, and when entries are waiting it
+ * wakes the writer's one background thread, which leads the next commit if a slot is free (else the commit
+ * holding the slot looks again when it ends). The thread also looks every 100 ms. A read that gives up (its
+ * future completed exceptionally) withdraws its entries if no commit has taken them yet.
  *
  * <p>A missing month partition is created on the spot and the batch written again, so no entry is lost to the
  * partition job being late. A batch refused for its data is written again entry by entry, so one bad entry fails
@@ -114,16 +115,27 @@ public class AccessLogWriter implements AutoCloseable {
                     "the access log of region " + region + " takes no more entries now", null));
             return pending.durable();
         }
+        if (stopping && queue.remove(pending)) {
+            // close() began after the check above and may have drained the queue already: nobody would take it
+            pending.durable().completeExceptionally(new AccessLogUnavailableException("the platform is stopping",
+                    null));
+            return pending.durable();
+        }
         if (slots.tryAcquire()) {
             lead();
         }
         return pending.durable();
     }
 
-    /** Commits one batch of what is queued, holding a slot; gives the slot back, then hands on what is left. */
+    /**
+     * Commits one batch of what is queued, holding a slot; gives the slot back, then hands on what is left. The
+     * calling thread's interrupt status is set aside meanwhile: an interrupted read must not fail the others' entries
+     * it took (the pool refuses a connection to an interrupted thread).
+     */
     private void lead() {
+        List<Pending> batch = new ArrayList<>();
+        boolean interrupted = Thread.interrupted();
         try {
-            List<Pending> batch = new ArrayList<>();
             Pending next;
             int entries = 0;
             while (entries < batchSize && (next = queue.poll()) != null) {
@@ -131,8 +143,15 @@ public class AccessLogWriter implements AutoCloseable {
                 entries += next.entries().size();
             }
             write(batch);
+        } catch (Throwable e) {
+            // an Error (out of memory): the reads it took answer 503 now rather than at their max-wait
+            batch.forEach(p -> p.durable().completeExceptionally(e));
+            throw e;
         } finally {
             slots.release();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         // after the release: a read that queued meanwhile and found no slot is seen here
         if (!queue.isEmpty()) {
@@ -144,7 +163,12 @@ public class AccessLogWriter implements AutoCloseable {
     private void sweep() {
         while (true) {
             while (!queue.isEmpty() && slots.tryAcquire()) {
-                lead();
+                try {
+                    lead();
+                } catch (Throwable e) {
+                    log.error("The access-log thread of region {} failed a commit: {}", region,
+                            e.getClass().getName());
+                }
             }
             if (stopping && queue.isEmpty()) {
                 return;
@@ -286,6 +310,9 @@ public class AccessLogWriter implements AutoCloseable {
         config.setUsername(regionPool.getUsername());
         config.setPassword(regionPool.getPassword());
         config.setDataSourceProperties(regionPool.getDataSourceProperties());
+        // A connection gone silent (no answer, no reset) would hold a leading read past any statement_timeout: the
+        // driver gives up on a read from the socket after this many seconds.
+        config.addDataSourceProperty("socketTimeout", String.valueOf(properties.maxWait().toSeconds() + 2));
         config.setMaximumPoolSize(properties.writers() + 1);
         config.setMinimumIdle(properties.writers());
         config.setAutoCommit(true);
