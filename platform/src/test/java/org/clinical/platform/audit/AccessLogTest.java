@@ -3,6 +3,7 @@ package org.clinical.platform.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.clinical.infra.config.ClinicalProperties;
 import org.clinical.infra.region.Regions;
 import org.clinical.platform.support.Api;
@@ -12,6 +13,8 @@ import org.clinical.platform.support.Tokens;
 import org.clinical.query.audit.AccessEntry;
 import org.clinical.query.audit.AccessLog;
 import org.clinical.query.audit.AccessLogPartitions;
+import org.clinical.query.audit.AccessLogProperties;
+import org.clinical.query.audit.AccessLogWriter;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -19,6 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -53,6 +57,8 @@ class AccessLogTest extends PlatformTest {
     private AccessLog accessLog;
     @Autowired
     private AccessLogPartitions partitions;
+    @Autowired
+    private AccessLogProperties properties;
     @Autowired
     private MeterRegistry meters;
     @org.springframework.boot.test.web.server.LocalServerPort
@@ -353,6 +359,42 @@ class AccessLogTest extends PlatformTest {
         assertThat(entries(tenant)).isEqualTo(threads * perThread);
         assertThat(queryLong("select count(distinct correlation_id) from clinical_platform.access_log"
                 + " where tenant_id = ?", tenant)).as("each entry once").isEqualTo(threads * perThread);
+    }
+
+    /**
+     * No wake-up is lost: with the background thread's safety poll an hour apart, every entry of many concurrent
+     * reads (most of which find both commit slots busy) is still committed by a read's commit or the woken thread,
+     * well within the wait.
+     */
+    @Test
+    void no_entry_waits_for_the_background_threads_safety_poll() throws Exception {
+        String tenant = newTenant();
+        int threads = 16;
+        int perThread = 50;
+        AccessLogWriter writer = new AccessLogWriter(DEFAULT, regions.region(DEFAULT).dataSource(),
+                properties, new SimpleMeterRegistry(), Duration.ofHours(1));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        AccessEntry entry = new AccessEntry(Instant.now(), tenant, UUID.randomUUID(), "dr-" + thread,
+                                List.of("clinician"), "GET /x", "w-" + thread + "-" + i, null);
+                        writer.submit(List.of(entry)).get(10, TimeUnit.SECONDS);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+            writer.close();
+        }
+        assertThat(entries(tenant)).isEqualTo(threads * perThread);
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -31,12 +32,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Group commit of one region's access-log entries, led by the reads themselves: a read queues its entries
  * (bounded), and if fewer than {@code writers} commits are running it leads one: on its own thread it takes
- * everything queued (up to a batch; its own entries among it unless a batch or more waits ahead), and inserts it in one statement (one array per
- * column, unnested) on an auto-committing connection of this writer's pool, which returns once it is committed
- * ({@code synchronous_commit} is set on for these connections). A read that finds every commit slot busy waits on
- * its future, which the commit that takes its entries completes. So the usual read costs one round trip to
- * PostgreSQL and no handoff between threads; under load a batch is whatever arrived while the previous commit
- * ran, with no artificial delay.
+ * everything queued (up to a batch; its own entries among it unless a batch or more waits ahead), and inserts it
+ * in one statement (one array per column, unnested) on an auto-committing connection of this writer's pool,
+ * which returns once it is committed ({@code synchronous_commit} is set on for these connections). A read that
+ * finds every commit slot busy waits on its future, which the commit that takes its entries completes. So the
+ * usual read costs one round trip to PostgreSQL and no handoff between threads; under load a batch is whatever
+ * arrived while the previous commit ran, with no artificial delay.
  * <p>
  * No wake-up is lost: a leader gives its slot back before it looks at the queue, and when entries are waiting it
  * wakes the writer's one background thread, which leads the next commit if a slot is free (else the commit
@@ -72,6 +73,7 @@ public class AccessLogWriter implements AutoCloseable {
     private final Semaphore slots;
     private final int slotCount;
     private final Thread sweeper;
+    private final long sweepEveryNanos;
     private final DistributionSummary batches;
     private volatile boolean stopping;
 
@@ -85,7 +87,17 @@ public class AccessLogWriter implements AutoCloseable {
      */
     public AccessLogWriter(String region, HikariDataSource regionPool, AccessLogProperties properties,
                            MeterRegistry meters) {
+        this(region, regionPool, properties, meters, Duration.ofMillis(100));
+    }
+
+    /**
+     * @param sweepEvery how often the background thread looks at the queue without being woken: a safety net
+     *                   only (tests make it an hour, to show that no entry waits for it)
+     */
+    public AccessLogWriter(String region, HikariDataSource regionPool, AccessLogProperties properties,
+                           MeterRegistry meters, Duration sweepEvery) {
         this.region = region;
+        this.sweepEveryNanos = sweepEvery.toNanos();
         this.pool = pool(region, regionPool, properties);
         this.queue = new ArrayBlockingQueue<>(properties.queueCapacity());
         this.batchSize = properties.batchSize();
@@ -173,7 +185,7 @@ public class AccessLogWriter implements AutoCloseable {
             if (stopping && queue.isEmpty()) {
                 return;
             }
-            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+            LockSupport.parkNanos(this, sweepEveryNanos);
         }
     }
 
