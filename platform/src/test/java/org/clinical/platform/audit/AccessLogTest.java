@@ -32,9 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -326,7 +323,7 @@ class AccessLogTest extends PlatformTest {
      * every read's future completed normally.
      */
     @Test
-    void concurrent_reads_share_the_commits_and_every_entry_is_written_exactly_once() throws Exception {
+    void concurrent_reads_share_the_commits_and_every_entry_is_written_exactly_once() {
         String tenant = newTenant();
         int waited = submitConcurrently(accessLog.writer(DEFAULT), tenant, 24, 100);
         System.out.printf("%d of %d reads waited for another commit%n", waited, 2_400);
@@ -341,7 +338,7 @@ class AccessLogTest extends PlatformTest {
      * well within the wait.
      */
     @Test
-    void no_entry_waits_for_the_background_threads_safety_poll() throws Exception {
+    void no_entry_waits_for_the_background_threads_safety_poll() {
         String tenant = newTenant();
         AccessLogWriter writer = new AccessLogWriter(DEFAULT, regions.region(DEFAULT).dataSource(),
                 properties, new SimpleMeterRegistry(), Duration.ofHours(1));
@@ -354,37 +351,26 @@ class AccessLogTest extends PlatformTest {
     }
 
     /**
-     * {@code threads} reads at once, each submitting {@code perThread} entries one after the other and waiting at
-     * most 10 s for each; answers how many found no commit slot free (their future not done when submit returned).
+     * {@code threads} reads at once ({@link #concurrently}), each submitting {@code perThread} entries one after the
+     * other and waiting at most 10 s for each; answers how many found no commit slot free (their future not done
+     * when submit returned).
      */
-    private static int submitConcurrently(AccessLogWriter writer, String tenant, int threads, int perThread)
-            throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        AtomicInteger waited = new AtomicInteger();
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < perThread; i++) {
-                        AccessEntry entry = new AccessEntry(Instant.now(), tenant, UUID.randomUUID(), "dr-" + thread,
-                                List.of("clinician"), "GET /x", "c-" + thread + "-" + i, null);
-                        CompletableFuture<Void> durable = writer.submit(List.of(entry));
-                        if (!durable.isDone()) {
-                            waited.incrementAndGet(); // another read's commit, or the background thread, took it
-                        }
-                        durable.get(10, TimeUnit.SECONDS);
-                    }
-                    return null;
-                }));
+    private static int submitConcurrently(AccessLogWriter writer, String tenant, int threads, int perThread) {
+        AtomicInteger threadNumbers = new AtomicInteger();
+        return concurrently(threads, () -> {
+            int thread = threadNumbers.getAndIncrement();
+            int waited = 0;
+            for (int i = 0; i < perThread; i++) {
+                AccessEntry entry = new AccessEntry(Instant.now(), tenant, UUID.randomUUID(), "dr-" + thread,
+                        List.of("clinician"), "GET /x", "c-" + thread + "-" + i, null);
+                CompletableFuture<Void> durable = writer.submit(List.of(entry));
+                if (!durable.isDone()) {
+                    waited++; // another read's commit, or the background thread, took it
+                }
+                durable.get(10, TimeUnit.SECONDS);
             }
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return waited.get();
+            return waited;
+        }).stream().mapToInt(Integer::intValue).sum();
     }
 
     @Test
