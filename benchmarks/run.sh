@@ -51,6 +51,8 @@
 #   MVN_OFFLINE [0]       1: Maven runs offline (-o)
 # Read side (defaults in brackets):
 #   SUMMARY_RATE [2000]   summary reads/s                      LAG_RATE [1000]   writes (and reads)/s, lag
+#   SUMMARY_USERS [0]     summary: N > 0 for N clients each reading again at once (closed workload, as in targets)
+#                         instead of SUMMARY_RATE arrivals/s
 #   LAG_BATCH [10]        observations per batch request of the lag and kafka-latency writers
 #   KAFKA_WARMUP [240]    kafka: seconds of single commands (publisher running) before the runs with and without it
 #   KAFKA_ROUNDS [1]      kafka: runs with the publisher, each followed by one without (after a first without)
@@ -544,7 +546,11 @@ if [ "$MODE" = batch ] || [ "$MODE" = all ]; then
 fi
 if [ "$MODE" = summary ] || [ "$MODE" = reads ]; then
     timeout 600 python3 benchmarks/bench.py vitals "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "$IDS_FILE"
-    simulate summary PatientSummarySimulation 0 1 "$SUMMARY_RATE"
+    if [ "${SUMMARY_USERS:-0}" -gt 0 ]; then
+        simulate summary PatientSummarySimulation "$SUMMARY_USERS" 1
+    else
+        simulate summary PatientSummarySimulation 0 1 "$SUMMARY_RATE"
+    fi
 fi
 if [ "$MODE" = lag ] || [ "$MODE" = reads ]; then
     simulate lag ProjectionLagSimulation 0 1 "$LAG_RATE"
