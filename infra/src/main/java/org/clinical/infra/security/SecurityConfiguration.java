@@ -15,6 +15,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.config.web.PathPatternRequestMatcherBuilderFactoryBean;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
@@ -101,6 +102,17 @@ public class SecurityConfiguration {
                         "/api/v1/*/observations/**").hasRole(clinician)
                 .requestMatchers("/api/v1/**").hasAnyRole(admin, clinician, analyst, auditor)
                 .anyRequest().authenticated();
+    }
+
+    /**
+     * The role rules' paths match as Spring MVC's own mappings do ({@code PathPattern}, on the path Security's filter
+     * parses once per request) instead of asking MVC's {@code HandlerMappingIntrospector} for each rule: the
+     * matchers Spring Security 7 uses by default, opted into on 6.5. A cached summary read allocated 9 KB less
+     * (58 to 60 KB before, 49 to 50 after, in docs/performance.md).
+     */
+    @Bean
+    static PathPatternRequestMatcherBuilderFactoryBean pathPatternRequestMatchers() {
+        return new PathPatternRequestMatcherBuilderFactoryBean();
     }
 
     /** No observation per security filter per request: measurable CPU on every command, no operational value. */

@@ -69,4 +69,19 @@ class RoleRulesTest extends PlatformTest {
         assertThat(api.get("/actuator/prometheus").token(ADMIN).send().status()).isNotIn(401, 403);
         assertThat(api.get("/v3/api-docs").send().status()).isEqualTo(200);
     }
+
+    /**
+     * The rules match paths as Spring MVC maps them: a trailing slash or a case change neither escapes a rule nor
+     * reaches a handler that the rule would have refused.
+     */
+    @Test
+    void paths_match_the_rules_as_they_match_the_handlers() {
+        String tenant = newTenant();
+        assertProblem(api.get("/api/v1/" + tenant + "/audit/events/").token(CLINICIAN).send(), 403);
+        assertProblem(api.get("/api/v1/" + tenant + "/audit/").token(CLINICIAN).send(), 403);
+        assertProblem(api.get("/api/v1/" + tenant + "/projections/").token(CLINICIAN).send(), 403);
+        assertProblem(api.get("/api/v1/" + tenant + "/AUDIT/events").token(CLINICIAN).send(), 404);
+        assertProblem(api.get("/api/v1/" + tenant + "/census/").token(NO_ROLE).send(), 403);
+        assertProblem(api.get("/api/v1/" + tenant + "/census/").send(), 401);
+    }
 }
