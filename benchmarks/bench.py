@@ -7,6 +7,7 @@
                                                             patientId,encounterId lines
   bench.py vitals   BASE_URL TENANT SECRET IDS_FILE         records the 4 vital signs of every patient of the
                                                             pool (batches), so that summaries carry latest vitals
+  bench.py fetch    BASE_URL TENANT SECRET PATH OUT_FILE    one GET as a clinician; writes the body's bytes
   bench.py catchup  BASE_URL TENANT SECRET TIMEOUT_S [NAME...]
                                                             waits until no projection of the tenant lags behind
                                                             the head nor rebuilds; prints the time it took
@@ -21,7 +22,8 @@
                                                             (all probes; those after the first SETTLE_S, 20)
   bench.py cpu      PLATFORM_PID BENCH_PID OUT_JSON MAX_S   samples per-process CPU every 2 s until SIGTERM or
                                                             MAX_S, writes cores used per process group
-                                                            (BENCH_PID: the process running Gatling)
+                                                            (BENCH_PID: the process running Gatling; the
+                                                            server's label from BENCH_SERVER_LABEL if set)
   bench.py audit    BASE_URL TENANT SECRET PATIENT_ID [REPEATS] times the auditor's reads: a patient's history
                                                           (page, NDJSON, as-of chart), the stream export, verify
   bench.py scrape   BASE_URL SECRET OUT_FILE                saves the platform's Prometheus metrics
@@ -181,6 +183,20 @@ def vitals(base_url: str, tenant: str, secret: str, ids_file: str) -> None:
     for start in range(0, len(observations), 1000):
         clinician.post_expect(f"/api/v1/{tenant}/observations/batch", {"observations": observations[start:start + 1000]})
     print(f"vitals: {len(observations)} observations for {len(pairs)} patients in {time.monotonic() - started:.1f} s")
+
+
+def fetch(base_url: str, tenant: str, secret: str, path: str, out_path: str) -> None:
+    """One GET of path as a clinician; the body's bytes as answered go to out_path (the floor server's answer)."""
+    client = Client(base_url, hs256_token(secret, "bench-setup", ["clinician"], [tenant]))
+    client.connection.request("GET", path, headers={"Authorization": f"Bearer {client.token}",
+                                                    "Accept": "application/json"})
+    response = client.connection.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise SystemExit(f"GET {path} answered {response.status}")
+    with open(out_path, "wb") as f:
+        f.write(body)
+    print(f"fetch: {len(body)} bytes of {path}")
 
 
 def projections(client: "Client", tenant: str) -> list:
@@ -503,7 +519,7 @@ def descends_from(pid: int, root: int, table: dict) -> bool:
 def classify(pid: int, comm: str, cmdline: str, platform_pid: int, bench_root: int, table: dict,
              bench_db: str = "") -> str:
     if pid == platform_pid:
-        return "platform JVM (incl. embedded Kafka)"
+        return os.environ.get("BENCH_SERVER_LABEL") or "platform JVM (incl. embedded Kafka)"
     if comm.startswith("postgres"):
         # backends show "postgres: 15/main: USER DATABASE HOST(PORT) STATE"
         if bench_db and f" {bench_db} " in cmdline:
@@ -767,6 +783,11 @@ def targets(out_dir: str, ref_tps: str, ref_batch_rows: str, healthy_seconds: st
         row("cached summary, 16 clients: >= 1.5x pgbench (16 clients)", f"{rate:,.1f}/s {ratio(rate, tps)}",
             at_least(rate / tps, 1.5))
         row("the same: p99 <= 5 ms", f"{p99(summary_run):.0f} ms", p99(summary_run) <= 5)
+    floor = console("summary-floor")
+    if floor:
+        rate = ok_rps(floor)
+        row("the same load against a server that does no work (FLOOR=1, reported): what this machine allows",
+            f"{rate:,.1f}/s {ratio(rate, tps)}, p99 {p99(floor):.0f} ms", None)
     lag = console("lag")
     if lag:
         lines = [LATENCY_LINE.match(line) for line in lag["latencies"]]
@@ -807,6 +828,8 @@ def main(argv) -> None:
     command, args = argv[1], argv[2:]
     if command == "setup":
         setup(args[0], args[1], args[2], int(args[3]), args[4], int(args[5]) if len(args) > 5 else 1)
+    elif command == "fetch":
+        fetch(args[0], args[1], args[2], args[3], args[4])
     elif command == "vitals":
         vitals(args[0], args[1], args[2], args[3])
     elif command == "catchup":

@@ -53,6 +53,9 @@
 #   SUMMARY_RATE [2000]   summary reads/s                      LAG_RATE [1000]   writes (and reads)/s, lag
 #   SUMMARY_USERS [0]     summary: N > 0 for N clients each reading again at once (closed workload, as in targets)
 #                         instead of SUMMARY_RATE arrivals/s
+#   FLOOR [0; targets 1]  summary, targets: 1 runs the cached-summary load once more against a server that does no
+#                         work (benchmarks/floor/FloorServer.java, answering one real summary's bytes): the rate
+#                         this machine and load generator allow any server, and the load generator's CPU per read
 #   LAG_BATCH [10]        observations per batch request of the lag and kafka-latency writers
 #   KAFKA_WARMUP [240]    kafka: seconds of single commands (publisher running) before the runs with and without it
 #   KAFKA_ROUNDS [1]      kafka: runs with the publisher, each followed by one without (after a first without)
@@ -158,6 +161,7 @@ log() { echo "[bench $(date -u +%H:%M:%S)] $*"; }
 
 PLATFORM_PID=""
 GATLING_PID=""
+FLOOR_PID=""
 LATENCY_PID=""
 SAMPLER_PID=""
 TOP_PID=""
@@ -165,7 +169,7 @@ RUN_DIR=""
 cleanup() {
     local status=$?
     set +e
-    for pid in "$GATLING_PID" "$SAMPLER_PID" "$TOP_PID" "$LATENCY_PID"; do
+    for pid in "$GATLING_PID" "$SAMPLER_PID" "$TOP_PID" "$LATENCY_PID" "$FLOOR_PID"; do
         # (GATLING_PID is `timeout`: it runs Maven and Gatling in their own process group and passes a TERM on;
         # LATENCY_PID is the kafka mode's consumer, which would otherwise run on to its own time limit)
         if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
@@ -531,6 +535,35 @@ rebuild_each() {
     fi
 }
 
+# floor_run USERS [RATE]: the cached-summary load of the run before it, against FloorServer instead of the platform
+# (which stays up, idle): a server that reads each request and answers the bytes of one real summary, with no
+# security, no cache and no access log. Its rate is what this machine and load generator allow any server; the
+# load generator's CPU per read in it, what no server can take back.
+floor_run() {
+    local port=$((BENCH_PORT + 1)) patient base=$BASE_URL platform=$PLATFORM_PID
+    patient=$(grep -v '^patientId' "$IDS_FILE" | head -1 | cut -d, -f1)
+    python3 benchmarks/bench.py fetch "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "/api/v1/$TENANT/patients/$patient" \
+        "$OUT/floor-body.json"
+    "$CLINICAL_JAVA_HOME/bin/java" -Xmx256m benchmarks/floor/FloorServer.java "$port" "$OUT/floor-body.json" \
+        >"$OUT/floor.log" 2>&1 &
+    FLOOR_PID=$!
+    local deadline=$((SECONDS + 60))
+    until curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; do
+        if ! kill -0 "$FLOOR_PID" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+            cat "$OUT/floor.log" >&2
+            log "the floor server did not start: no floor figures"
+            return 0
+        fi
+        sleep 0.5
+    done
+    BASE_URL=http://127.0.0.1:$port PLATFORM_PID=$FLOOR_PID
+    BENCH_SERVER_LABEL="floor server (no work)" READ_MODE=1 simulate summary-floor PatientSummarySimulation "$@"
+    BASE_URL=$base PLATFORM_PID=$platform
+    kill "$FLOOR_PID" 2>/dev/null
+    wait "$FLOOR_PID" 2>/dev/null || true
+    FLOOR_PID=""
+}
+
 rebuild_all() {
     seed_observations
     # shellcheck disable=SC2086 # the names are words
@@ -548,8 +581,10 @@ if [ "$MODE" = summary ] || [ "$MODE" = reads ]; then
     timeout 600 python3 benchmarks/bench.py vitals "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "$IDS_FILE"
     if [ "${SUMMARY_USERS:-0}" -gt 0 ]; then
         simulate summary PatientSummarySimulation "$SUMMARY_USERS" 1
+        if [ "${FLOOR:-0}" = 1 ]; then floor_run "$SUMMARY_USERS" 1; fi
     else
         simulate summary PatientSummarySimulation 0 1 "$SUMMARY_RATE"
+        if [ "${FLOOR:-0}" = 1 ]; then floor_run 0 1 "$SUMMARY_RATE"; fi
     fi
 fi
 if [ "$MODE" = lag ] || [ "$MODE" = reads ]; then
@@ -594,6 +629,7 @@ if [ "$MODE" = targets ]; then
     simulate batch ObservationBatchSimulation "$BATCH_USERS" "$BATCH_SIZE"
     timeout 600 python3 benchmarks/bench.py vitals "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "$IDS_FILE"
     READ_MODE=1 simulate summary PatientSummarySimulation "$USERS" 1
+    if [ "${FLOOR:-1}" = 1 ]; then floor_run "$USERS" 1; fi
     simulate lag ProjectionLagSimulation 0 1 "$LAG_RATE"
     timeout "$CATCHUP_TIMEOUT" python3 benchmarks/bench.py catchup "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" \
         "$CATCHUP_TIMEOUT" >/dev/null
