@@ -535,15 +535,18 @@ rebuild_each() {
     fi
 }
 
-# floor_run USERS [RATE]: the cached-summary load of the run before it, against FloorServer instead of the platform
-# (which stays up, idle): a server that reads each request and answers the bytes of one real summary, with no
+# floor_run USERS BATCH [RATE] (simulate's): the cached-summary load of the run before it, against FloorServer instead
+# of the platform (which stays up, idle): a server that reads each request and answers the bytes of one real summary, with no
 # security, no cache and no access log. Its rate is what this machine and load generator allow any server; the
 # load generator's CPU per read in it, what no server can take back.
 floor_run() {
     local port=$((BENCH_PORT + 1)) patient base=$BASE_URL platform=$PLATFORM_PID
     patient=$(grep -v '^patientId' "$IDS_FILE" | head -1 | cut -d, -f1)
-    python3 benchmarks/bench.py fetch "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "/api/v1/$TENANT/patients/$patient" \
-        "$OUT/floor-body.json"
+    if ! python3 benchmarks/bench.py fetch "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" \
+        "/api/v1/$TENANT/patients/$patient" "$OUT/floor-body.json"; then
+        log "no summary to answer with: no floor figures"
+        return 0
+    fi
     "$CLINICAL_JAVA_HOME/bin/java" -Xmx256m benchmarks/floor/FloorServer.java "$port" "$OUT/floor-body.json" \
         >"$OUT/floor.log" 2>&1 &
     FLOOR_PID=$!
@@ -552,6 +555,8 @@ floor_run() {
         if ! kill -0 "$FLOOR_PID" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
             cat "$OUT/floor.log" >&2
             log "the floor server did not start: no floor figures"
+            kill "$FLOOR_PID" 2>/dev/null
+            FLOOR_PID=""
             return 0
         fi
         sleep 0.5
