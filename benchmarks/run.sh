@@ -535,10 +535,10 @@ rebuild_each() {
     fi
 }
 
-# floor_run USERS BATCH [RATE] (simulate's): the cached-summary load of the run before it, against FloorServer instead
-# of the platform (which stays up, idle): a server that reads each request and answers the bytes of one real summary, with no
-# security, no cache and no access log. Its rate is what this machine and load generator allow any server; the
-# load generator's CPU per read in it, what no server can take back.
+# floor_run USERS BATCH [RATE] (simulate's): the cached-summary load of the run before it, against FloorServer
+# instead of the platform (which stays up, idle): a server that reads each request and answers the bytes of one real
+# summary, with no security, no cache and no access log. Its rate is what this machine and load generator allow any
+# server; the load generator's CPU per read in it, what no server can take back.
 floor_run() {
     local port=$((BENCH_PORT + 1)) patient base=$BASE_URL platform=$PLATFORM_PID
     patient=$(grep -v '^patientId' "$IDS_FILE" | head -1 | cut -d, -f1)
@@ -584,13 +584,10 @@ if [ "$MODE" = batch ] || [ "$MODE" = all ]; then
 fi
 if [ "$MODE" = summary ] || [ "$MODE" = reads ]; then
     timeout 600 python3 benchmarks/bench.py vitals "$BASE_URL" "$TENANT" "$BENCH_JWT_SECRET" "$IDS_FILE"
-    if [ "${SUMMARY_USERS:-0}" -gt 0 ]; then
-        simulate summary PatientSummarySimulation "$SUMMARY_USERS" 1
-        if [ "${FLOOR:-0}" = 1 ]; then floor_run "$SUMMARY_USERS" 1; fi
-    else
-        simulate summary PatientSummarySimulation 0 1 "$SUMMARY_RATE"
-        if [ "${FLOOR:-0}" = 1 ]; then floor_run 0 1 "$SUMMARY_RATE"; fi
-    fi
+    # simulate's USERS BATCH [RATE]: N clients, or SUMMARY_RATE arrivals/s
+    if [ "${SUMMARY_USERS:-0}" -gt 0 ]; then load=("$SUMMARY_USERS" 1); else load=(0 1 "$SUMMARY_RATE"); fi
+    simulate summary PatientSummarySimulation "${load[@]}"
+    if [ "${FLOOR:-0}" = 1 ]; then floor_run "${load[@]}"; fi
 fi
 if [ "$MODE" = lag ] || [ "$MODE" = reads ]; then
     simulate lag ProjectionLagSimulation 0 1 "$LAG_RATE"
