@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.clinical.infra.tenant.Tenant;
 import org.clinical.projections.readmodel.ReadModelChanges;
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -54,6 +56,7 @@ public class PatientCache implements ReadModelChanges {
     private final CacheProperties properties;
     private final Map<Part, Map<String, Counter>> counters = new EnumMap<>(Part.class);
     private final Counter evictionErrors;
+    private final Map<Part, Timer> lookups = new EnumMap<>(Part.class);
     private final StaleTenants staleTenants;
     /** Tenants this instance marked stale since its last sweep, each with the sequence number of its mark. */
     private final Map<String, Long> marked = new ConcurrentHashMap<>();
@@ -77,6 +80,12 @@ public class PatientCache implements ReadModelChanges {
                         .tag("cache", name(part)).tag("result", result).register(meters));
             }
             counters.put(part, byResult);
+            // the same buckets as clinical.access_log.wait: the two are read side by side (docs/performance.md)
+            lookups.put(part, Timer.builder("clinical.cache.lookup")
+                    .description("One Redis round trip of a patient read (epoch, generation and value), answered or not")
+                    .tag("cache", name(part)).publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10)).maximumExpectedValue(Duration.ofSeconds(5))
+                    .register(meters));
         }
         this.evictionErrors = Counter.builder("clinical.cache.evictions.failed")
                 .description("Evictions Redis could not take; their tenants' epochs are raised once it is back")
@@ -217,9 +226,11 @@ public class PatientCache implements ReadModelChanges {
             return null;
         }
         String prefix = prefix(tenant);
+        long start = System.nanoTime();
         try {
             List<?> found = redis.execute(CacheScripts.READ, List.of(epochKey(tenant), generationKey(prefix, patientId)),
                     prefix + "e", ":patient:" + patientId + ":" + name(part));
+            lookups.get(part).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             String epoch = (String) found.get(0);
             return new Lookup(tenant, patientId, epoch, (String) found.get(1),
                     prefix + "e" + epoch + ":patient:" + patientId + ":" + name(part),

@@ -32,6 +32,8 @@ class PatientCacheTest extends PlatformTest {
         String id = registered.body().get("patientId").asText();
         double summaryHits = count("summary", "hit");
         double vitalsHits = count("vitals", "hit");
+        long summaryLookups = lookups("summary");
+        long vitalsLookups = lookups("vitals");
 
         Api.Response first = summary(tenant, id, registered.position());
         Api.Response firstVitals = vitals(tenant, id, registered.position());
@@ -56,6 +58,9 @@ class PatientCacheTest extends PlatformTest {
         // the counters are the instance's, over every tenant: other tests' reads may add to them
         assertThat(count("summary", "hit")).isGreaterThanOrEqualTo(summaryHits + 2);
         assertThat(count("vitals", "hit")).isGreaterThanOrEqualTo(vitalsHits + 2);
+        // every read's round trip to Redis is timed (the first, a miss, too): three of each
+        assertThat(lookups("summary")).isGreaterThanOrEqualTo(summaryLookups + 3);
+        assertThat(lookups("vitals")).isGreaterThanOrEqualTo(vitalsLookups + 3);
     }
 
     @Test
@@ -143,6 +148,10 @@ class PatientCacheTest extends PlatformTest {
 
     private double count(String cache, String result) {
         return meters.counter("clinical.cache.requests", "cache", cache, "result", result).count();
+    }
+
+    private long lookups(String cache) {
+        return meters.timer("clinical.cache.lookup", "cache", cache).count();
     }
 
     /** A command to the test's redis-server through redis-cli; answers its raw output, trimmed. */
