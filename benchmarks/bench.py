@@ -447,37 +447,51 @@ def scrape(base_url: str, secret: str, out_path: str) -> None:
         out.write(text)
 
 
-WAIT_BUCKET = re.compile(r'^clinical_access_log_wait_seconds_bucket\{(?P<labels>[^}]*)\} (?P<count>\S+)$')
+BUCKET = re.compile(r'^(?P<name>[a-z_]+)_seconds_bucket\{(?P<labels>[^}]*)\} (?P<count>\S+)$')
 
 
-def wait_buckets(path: str) -> dict:
-    buckets = {}
+def buckets(path: str, name: str, label: str) -> dict:
+    """The cumulative buckets (upper bound in seconds -> count) of the timer name whose labels hold label."""
+    found = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
-            match = WAIT_BUCKET.match(line.strip())
-            if match and 'result="durable"' in match["labels"]:
+            match = BUCKET.match(line.strip())
+            if match and match["name"] == name and label in match["labels"]:
                 le = re.search(r'le="([^"]+)"', match["labels"])[1]
-                buckets[float("inf") if le == "+Inf" else float(le)] = float(match["count"])
-    return buckets
+                found[float("inf") if le == "+Inf" else float(le)] = float(match["count"])
+    return found
 
 
-def waits(before_path: str, after_path: str) -> None:
-    """Prints how long the reads of a run waited for their access-log entries to be durable (the timer
-    clinical.access_log.wait, result durable): the histogram's difference between two scrapes, each percentile
-    given as the upper bound of its bucket. Prints nothing when no read of the run recorded an entry."""
-    before, after = wait_buckets(before_path), wait_buckets(after_path)
+def percentiles(before_path: str, after_path: str, name: str, label: str):
+    """(count, {q: "<= x ms"}) of the timer between two scrapes, each percentile given as the upper bound of its
+    bucket; None when it recorded nothing in between."""
+    before, after = buckets(before_path, name, label), buckets(after_path, name, label)
     bounds = sorted(after)
     counts = [after[b] - before.get(b, 0.0) for b in bounds]
     total = counts[-1] if counts else 0
     if total <= 0:
-        return
+        return None
     def percentile(q: float) -> str:
         for bound, count in zip(bounds, counts):
             if count >= q * total:
                 return "> 5 s" if bound == float("inf") else f"<= {bound * 1000:.2f} ms"
         return "?"
-    print(f"  access log wait {int(total):,} reads waited for their entry: p50 {percentile(0.5)},"
-          f" p95 {percentile(0.95)}, p99 {percentile(0.99)} (clinical.access_log.wait histogram buckets)")
+    return int(total), {q: percentile(q) for q in (0.5, 0.95, 0.99)}
+
+
+def waits(before_path: str, after_path: str) -> None:
+    """Prints how long the reads of a run waited for their access-log entries to be durable (the timer
+    clinical.access_log.wait, result durable), and beside it how long the same reads' one round trip to Redis took
+    (clinical.cache.lookup, the summary's): a server that keeps nothing on disk, reached from the same threads under
+    the same load, so the part of the wait's tail that any round trip has on this machine shows. Prints nothing for
+    a timer that recorded nothing in the run."""
+    for timer, label, text in (
+            ("clinical.access_log.wait", 'result="durable"', "access log wait {n:,} reads waited for their entry"),
+            ("clinical.cache.lookup", 'cache="summary"', "redis lookup    {n:,} round trips to Redis of the same reads")):
+        found = percentiles(before_path, after_path, timer.replace(".", "_"), label)
+        if found:
+            n, p = found
+            print(f"  {text.format(n=n)}: p50 {p[0.5]}, p95 {p[0.95]}, p99 {p[0.99]} ({timer} histogram buckets)")
 
 
 # ----------------------------------------------------------------------------------------------------- cpu
