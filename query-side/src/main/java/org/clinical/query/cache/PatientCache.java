@@ -82,9 +82,11 @@ public class PatientCache implements ReadModelChanges {
             counters.put(part, byResult);
             // the same buckets as clinical.access_log.wait: the two are read side by side (docs/performance.md)
             lookups.put(part, Timer.builder("clinical.cache.lookup")
-                    .description("One Redis round trip of a patient read (epoch, generation and value), answered or not")
+                    .description("One Redis round trip of a patient read (epoch, generation and value) that Redis"
+                            + " answered; a failed one counts in clinical.cache.requests as an error")
                     .tag("cache", name(part)).publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10)).maximumExpectedValue(Duration.ofSeconds(5))
+                    .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10))
+                    .maximumExpectedValue(Duration.ofSeconds(5))
                     .register(meters));
         }
         this.evictionErrors = Counter.builder("clinical.cache.evictions.failed")
